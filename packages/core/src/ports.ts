@@ -1,0 +1,129 @@
+import { z } from 'zod'
+import { TeamsOAuthError } from './errors'
+
+/**
+ * A value passed to or returned by a cmdlet, as JSON. Byte arrays travel as `{ "$bytes": "<base64>" }`
+ * on the way in and come back as base64 strings; dates come back as ISO 8601 strings in UTC;
+ * enums as their names; switches are booleans.
+ */
+export type CmdletValue =
+  | string
+  | number
+  | boolean
+  | null
+  | { $bytes: string }
+  | CmdletValue[]
+  | { [key: string]: CmdletValue }
+
+export const cmdletValueSchema: z.ZodType<CmdletValue> = z.lazy(() =>
+  z.union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.object({ $bytes: z.string() }).strict(),
+    z.array(cmdletValueSchema),
+    z.record(z.string(), cmdletValueSchema),
+  ]),
+)
+
+export const cmdletNamePattern = /^[A-Z][A-Za-z]+-[A-Z][A-Za-z0-9]+$/
+export const parameterNamePattern = /^[A-Za-z][A-Za-z0-9]*$/
+
+export const cmdletCallSchema = z.object({
+  cmdlet: z.string().regex(cmdletNamePattern, 'a cmdlet name such as Get-MailUser'),
+  params: z.record(z.string().regex(parameterNamePattern, 'a parameter name such as Identity'), cmdletValueSchema),
+})
+export type CmdletCall = z.infer<typeof cmdletCallSchema>
+
+/** One object of a cmdlet's output, with only plain JSON values (see CmdletValue). */
+export type CmdletObject = Record<string, unknown>
+
+/**
+ * Exchange, as the engine sees it. Implemented in process by the fakes and over one PowerShell
+ * session by @teams-oauth/exchange. Errors are thrown as TeamsOAuthError with code
+ * EXCHANGE_CMDLET_FAILED and data `ExchangeErrorData`.
+ */
+export interface ExchangePort {
+  /** Runs one cmdlet and resolves to its pipeline output (always an array; empty when none). */
+  invoke(call: CmdletCall): Promise<CmdletObject[]>
+  /** The DER bytes of the certificate with this thumbprint on an Exchange server; null when absent. */
+  exportCertificate(thumbprint: string): Promise<Uint8Array | null>
+  /** Whether a cmdlet has a parameter here (feature detection, e.g. New-MailUser -ApplicationAccount). */
+  hasParameter(cmdlet: string, parameter: string): Promise<boolean>
+  /** Ends the session, if any. */
+  close?(): Promise<void>
+}
+
+export const exchangeErrorDataSchema = z.object({
+  cmdlet: z.string(),
+  /** Exchange's own words. */
+  message: z.string(),
+  /** PowerShell's ErrorCategory name, e.g. NotSpecified, ObjectNotFound, InvalidArgument. */
+  category: z.string(),
+  /** The exception's type name, e.g. ManagementObjectNotFoundException. */
+  reason: z.string(),
+  fullyQualifiedErrorId: z.string(),
+  target: z.string().nullable().optional(),
+})
+export type ExchangeErrorData = z.infer<typeof exchangeErrorDataSchema>
+
+/** The error an Exchange port throws when a cmdlet fails: the same shape from every implementation. */
+export function exchangeCmdletError(data: ExchangeErrorData): TeamsOAuthError {
+  return new TeamsOAuthError('EXCHANGE_CMDLET_FAILED', `${data.cmdlet}: ${data.message}`, data)
+}
+
+/** True for Exchange's "couldn't be found" errors (ManagementObjectNotFoundException and kin). */
+export function isExchangeNotFound(error: unknown): boolean {
+  if (!(error instanceof TeamsOAuthError) || error.code !== 'EXCHANGE_CMDLET_FAILED') return false
+  const data = error.data as Partial<ExchangeErrorData>
+  return (
+    data.category === 'ObjectNotFound' ||
+    /ManagementObjectNotFoundException|ObjectNotFound/.test(`${data.reason ?? ''} ${data.fullyQualifiedErrorId ?? ''}`)
+  )
+}
+
+/** A key credential as Graph returns it. `key` is base64 of the DER bytes, or null on list reads. */
+export const keyCredentialSchema = z.object({
+  keyId: z.string(),
+  type: z.string(),
+  usage: z.string(),
+  key: z.string().nullable(),
+  displayName: z.string().nullable().optional(),
+  customKeyIdentifier: z.string().nullable().optional(),
+  startDateTime: z.string().nullable().optional(),
+  endDateTime: z.string().nullable().optional(),
+})
+export type KeyCredential = z.infer<typeof keyCredentialSchema>
+
+/** A key credential as written: the new one has no keyId yet; kept ones are sent back whole. */
+export const keyCredentialWriteSchema = keyCredentialSchema.extend({
+  keyId: z.string().optional(),
+  key: z.string(),
+})
+export type KeyCredentialWrite = z.infer<typeof keyCredentialWriteSchema>
+
+export const servicePrincipalSchema = z.object({
+  id: z.string(),
+  appId: z.string(),
+  displayName: z.string(),
+  keyCredentials: z.array(keyCredentialSchema),
+})
+export type ServicePrincipal = z.infer<typeof servicePrincipalSchema>
+
+/**
+ * Entra, as the engine sees it. `getServicePrincipal` reads ONE object with its key values
+ * (Graph: GET servicePrincipals(appId='…')?$select=…); `setKeyCredentials` replaces the whole
+ * collection, as Graph's PATCH does. Implementations refuse a write containing a null key.
+ */
+export interface EntraPort {
+  getServicePrincipal(appId: string): Promise<ServicePrincipal | null>
+  setKeyCredentials(servicePrincipalId: string, keys: KeyCredentialWrite[]): Promise<void>
+  close?(): Promise<void>
+}
+
+/** The systems a run touches. */
+export interface Targets {
+  exchange: ExchangePort
+  entra: EntraPort
+}
