@@ -1,1 +1,12 @@
-export {}
+export { defaultGraphBaseUrl, graphApiRoot, graphHosts } from './base-url'
+export {
+  assertKeyValues,
+  type GraphEntra,
+  type GraphEntraOptions,
+  type GraphRequestEvent,
+  type GraphRetryOptions,
+  graphEntra,
+  sameKey,
+} from './graph-entra'
+export { graphResponseError, servicePrincipalNotFoundError } from './graph-errors'
+export { parseRetryAfter } from './retry-after'

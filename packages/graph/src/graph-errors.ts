@@ -1,0 +1,90 @@
+import { TeamsOAuthError } from '@teams-oauth/core'
+
+const permissionHint =
+  'teams-oauth needs the Microsoft Graph permission Application.ReadWrite.All: delegated, signed in as a user ' +
+  'holding the Application Administrator or Cloud Application Administrator role, or as an application permission ' +
+  'granted with admin consent.'
+
+/** What Graph says in an error body: `{"error":{"code","message","innerError":{"request-id"}}}`. */
+export interface GraphErrorBody {
+  code: string | null
+  message: string | null
+  innerRequestId: string | null
+}
+
+export function readGraphErrorBody(text: string): GraphErrorBody {
+  try {
+    const parsed = JSON.parse(text) as { error?: Record<string, unknown> }
+    const error = parsed?.error
+    if (error && typeof error === 'object') {
+      const inner = (error.innerError ?? error.innererror) as Record<string, unknown> | undefined
+      return {
+        code: typeof error.code === 'string' ? error.code : null,
+        message: typeof error.message === 'string' ? error.message : null,
+        innerRequestId: typeof inner?.['request-id'] === 'string' ? (inner['request-id'] as string) : null,
+      }
+    }
+  } catch {
+    // not JSON: fall through
+  }
+  return { code: null, message: null, innerRequestId: null }
+}
+
+export interface GraphFailure {
+  method: string
+  url: string
+  status: number
+  graphCode: string | null
+  graphMessage: string | null
+  requestId: string | null
+}
+
+/** The TeamsOAuthError for a Graph answer that is neither success nor retried. */
+export function graphResponseError(failure: GraphFailure): TeamsOAuthError {
+  const said = failure.graphMessage
+    ? ` Graph said: ${failure.graphCode ? `${failure.graphCode}: ` : ''}${failure.graphMessage}`
+    : failure.graphCode
+      ? ` Graph said: ${failure.graphCode}`
+      : ''
+  const request = `${failure.method} ${failure.url} answered ${failure.status}.`
+  const id = failure.requestId ? ` (request-id ${failure.requestId})` : ''
+  const data = { ...failure }
+  if (failure.status === 401) {
+    return new TeamsOAuthError(
+      'GRAPH_UNAUTHORIZED',
+      `Microsoft Graph did not accept the access token: ${request}${said}${id} Get a fresh token for this Graph host. ${permissionHint}`,
+      data,
+    )
+  }
+  if (failure.status === 403) {
+    return new TeamsOAuthError(
+      'GRAPH_FORBIDDEN',
+      `Microsoft Graph refused the request: ${request}${said}${id} ${permissionHint}`,
+      data,
+    )
+  }
+  return new TeamsOAuthError(
+    'GRAPH_REQUEST_FAILED',
+    `Microsoft Graph request failed: ${request}${said}${id}`,
+    data,
+  )
+}
+
+/**
+ * The error for an appId without a service principal in the tenant. The engine raises it when
+ * `getServicePrincipal` resolves to null; the message says how to create the service principal.
+ */
+export function servicePrincipalNotFoundError(
+  appId: string,
+  options: { baseUrl?: string; applicationName?: string } = {},
+): TeamsOAuthError {
+  const base = (options.baseUrl ?? 'https://graph.microsoft.com').replace(/\/+$/, '').replace(/\/v1\.0$/i, '')
+  const name = options.applicationName ? ` (${options.applicationName})` : ''
+  const create = `POST ${base}/v1.0/servicePrincipals {"appId": "${appId}"}`
+  return new TeamsOAuthError(
+    'SERVICE_PRINCIPAL_NOT_FOUND',
+    `The tenant has no service principal for appId ${appId}${name}. Create it with ${create} (needs ` +
+      'Application.ReadWrite.All, or an administrator granting consent to the application), then run again.',
+    { appId, create: { method: 'POST', url: `${base}/v1.0/servicePrincipals`, body: { appId } } },
+  )
+}

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest'
+import { parseRetryAfter } from './retry-after'
+
+describe('parseRetryAfter', () => {
+  it('reads delay-seconds as milliseconds', () => {
+    expect(parseRetryAfter('7')).toBe(7000)
+  })
+
+  it('reads an HTTP date as the time left until it', () => {
+    const now = Date.parse('2025-06-01T10:00:00Z')
+    expect(parseRetryAfter('Sun, 01 Jun 2025 10:00:12 GMT', now)).toBe(12_000)
+  })
+
+  it('never returns a negative wait for a date in the past', () => {
+    const now = Date.parse('2025-06-01T10:00:00Z')
+    expect(parseRetryAfter('Sun, 01 Jun 2025 09:00:00 GMT', now)).toBe(0)
+  })
+
+  it('returns null for a missing or unreadable header', () => {
+    expect(parseRetryAfter(null)).toBeNull()
+    expect(parseRetryAfter('soon')).toBeNull()
+  })
+})
