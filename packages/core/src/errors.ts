@@ -38,7 +38,12 @@ export class TeamsOAuthError extends Error {
   readonly code: ErrorCode
   readonly data: Record<string, unknown>
 
-  constructor(code: ErrorCode, message: string, data: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    data: Record<string, unknown> = {},
+    options?: { cause?: unknown },
+  ) {
     super(message, options)
     this.code = code
     this.data = data

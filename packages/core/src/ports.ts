@@ -32,7 +32,10 @@ export const parameterNamePattern = /^[A-Za-z][A-Za-z0-9]*$/
 
 export const cmdletCallSchema = z.object({
   cmdlet: z.string().regex(cmdletNamePattern, 'a cmdlet name such as Get-MailUser'),
-  params: z.record(z.string().regex(parameterNamePattern, 'a parameter name such as Identity'), cmdletValueSchema),
+  params: z.record(
+    z.string().regex(parameterNamePattern, 'a parameter name such as Identity'),
+    cmdletValueSchema,
+  ),
 })
 export type CmdletCall = z.infer<typeof cmdletCallSchema>
 
@@ -79,7 +82,9 @@ export function isExchangeNotFound(error: unknown): boolean {
   const data = error.data as Partial<ExchangeErrorData>
   return (
     data.category === 'ObjectNotFound' ||
-    /ManagementObjectNotFoundException|ObjectNotFound/.test(`${data.reason ?? ''} ${data.fullyQualifiedErrorId ?? ''}`)
+    /ManagementObjectNotFoundException|ObjectNotFound/.test(
+      `${data.reason ?? ''} ${data.fullyQualifiedErrorId ?? ''}`,
+    )
   )
 }
 

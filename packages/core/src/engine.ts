@@ -1,0 +1,258 @@
+import type { Action } from './actions'
+import { assertCertificateUsable, parseCertificate } from './certificate'
+import { executeEntraAction } from './entra-actions'
+import { isTeamsOAuthError, TeamsOAuthError, toTeamsOAuthError } from './errors'
+import { emptyJournal, type Journal, type JournalEntry } from './journal'
+import { isExchangeNotFound, type Targets } from './ports'
+import type { Runbook } from './runbook'
+import { kindOf, type PlannedAction, type Step, type StepContext } from './steps'
+
+export interface PlanStep {
+  id: string
+  kind: Step['kind']
+  title: string
+  desired: string
+  actual: string
+  notes: string[]
+  actions: PlannedAction[]
+}
+
+export interface PlanAction extends PlannedAction {
+  step: string
+  title: string
+}
+
+/** What plan found: per step the desired and actual state, and the actions (with reasons) to reach it. */
+export interface Plan {
+  runbook: Runbook
+  createdAt: string
+  steps: PlanStep[]
+  actions: PlanAction[]
+}
+
+export type RunEvent =
+  | { type: 'observe'; step: string; title: string }
+  | { type: 'action-start'; step: string; title: string; action: Action; reason: string }
+  | { type: 'action-done'; step: string; title: string; action: Action; changed: boolean }
+  | { type: 'action-failed'; step: string; title: string; action: Action; error: TeamsOAuthError }
+  | { type: 'undo'; step: string; title: string; action: Action; skipped?: string }
+
+export interface RunOptions {
+  now?: Date
+  onEvent?: (event: RunEvent) => void
+}
+
+const contextFor = (runbook: Runbook, targets: Targets, now: Date): StepContext => ({
+  input: runbook.input,
+  targets,
+  now,
+  certificates: [],
+})
+
+/** Fails before any change when a certificate given as input is unreadable, expired or not valid yet. */
+function checkInputCertificate(runbook: Runbook, now: Date) {
+  if (runbook.input.certificate) assertCertificateUsable(parseCertificate(runbook.input.certificate), now)
+}
+
+const stepError = (step: Step, title: string, error: unknown): TeamsOAuthError => {
+  const base = toTeamsOAuthError(error)
+  if (base.data.step) return base
+  return new TeamsOAuthError(
+    base.code,
+    `${title}: ${base.message}`,
+    { ...base.data, step: step.id },
+    { cause: error },
+  )
+}
+
+/** Observes every step and decides what to change. Writes nothing. */
+export async function plan(runbook: Runbook, targets: Targets, options: RunOptions = {}): Promise<Plan> {
+  const now = options.now ?? new Date()
+  checkInputCertificate(runbook, now)
+  const context = contextFor(runbook, targets, now)
+  const steps: PlanStep[] = []
+  for (const step of runbook.steps) {
+    const kind = kindOf(step)
+    const title = kind.title(step)
+    options.onEvent?.({ type: 'observe', step: step.id, title })
+    try {
+      const decision = kind.decide(step, await kind.observe(step, context), context)
+      if (decision.provides?.certificates) context.certificates = decision.provides.certificates
+      steps.push({
+        id: step.id,
+        kind: step.kind,
+        title,
+        desired: decision.desired,
+        actual: decision.actual,
+        notes: decision.notes ?? [],
+        actions: decision.actions,
+      })
+    } catch (error) {
+      throw stepError(step, title, error)
+    }
+  }
+  const actions = steps.flatMap((s) => s.actions.map((a) => ({ ...a, step: s.id, title: s.title })))
+  return { runbook, createdAt: now.toISOString(), steps, actions }
+}
+
+async function execute(
+  targets: Targets,
+  action: Action,
+): Promise<{ result: unknown; before?: unknown; changed: boolean }> {
+  if (action.system === 'exchange') {
+    const { system: _, ...call } = action
+    return { result: await targets.exchange.invoke(call), changed: true }
+  }
+  const { before, changed } = await executeEntraAction(targets.entra, action)
+  return { result: null, before, changed }
+}
+
+export interface ApplyOptions extends RunOptions {
+  /** The journal to append to (a failed run's, or one kept across runs). A new one otherwise. */
+  journal?: Journal
+  /** Called after every change, so the record is on disk before the next change starts. */
+  onJournal?: (journal: Journal) => void | Promise<void>
+}
+
+export interface ApplyResult {
+  journal: Journal
+  changes: number
+}
+
+/**
+ * Runs a plan's actions in order and journals each change with the state it replaced. On failure it
+ * throws (the journal keeps what was done); running plan and apply again resumes.
+ */
+export async function apply(
+  planned: Plan,
+  targets: Targets,
+  options: ApplyOptions = {},
+): Promise<ApplyResult> {
+  const now = options.now ?? new Date()
+  const context = contextFor(planned.runbook, targets, now)
+  const journal = options.journal ?? emptyJournal()
+  let changes = 0
+  for (const planStep of planned.steps) {
+    const step = planned.runbook.steps.find((s) => s.id === planStep.id)
+    if (!step)
+      throw new TeamsOAuthError(
+        'PLAN_BLOCKED',
+        `the plan names a step ${planStep.id} its runbook does not have`,
+      )
+    const kind = kindOf(step)
+    for (const { action, reason } of planStep.actions) {
+      const base = { step: step.id, title: planStep.title, action }
+      options.onEvent?.({ type: 'action-start', ...base, reason })
+      try {
+        const readBefore = kind.before ? await kind.before(step, action, context) : null
+        const { result, before, changed } = await execute(targets, action)
+        const replaced = before ?? readBefore
+        options.onEvent?.({ type: 'action-done', ...base, changed })
+        if (!changed) continue
+        changes++
+        const entry: JournalEntry = {
+          seq: (journal.entries.at(-1)?.seq ?? 0) + 1,
+          at: new Date().toISOString(),
+          step: step.id,
+          title: planStep.title,
+          action,
+          before: replaced ?? null,
+          result: result ?? null,
+          undo: kind.undo(step, action, replaced, result),
+        }
+        journal.entries.push(entry)
+        await options.onJournal?.(journal)
+      } catch (error) {
+        const failure = stepError(step, planStep.title, error)
+        options.onEvent?.({ type: 'action-failed', ...base, error: failure })
+        throw failure
+      }
+    }
+  }
+  return { journal, changes }
+}
+
+export interface VerifyStep {
+  id: string
+  title: string
+  status: 'ok' | 'drift'
+  desired: string
+  actual: string
+  notes: string[]
+  pending: string[]
+}
+
+export interface VerifyReport {
+  ok: boolean
+  checkedAt: string
+  steps: VerifyStep[]
+}
+
+/** Re-observes every step and reports, per step, desired against actual. */
+export async function verify(
+  runbook: Runbook,
+  targets: Targets,
+  options: RunOptions = {},
+): Promise<VerifyReport> {
+  const planned = await plan(runbook, targets, options)
+  const steps = planned.steps.map(
+    (s): VerifyStep => ({
+      id: s.id,
+      title: s.title,
+      status: s.actions.length === 0 ? 'ok' : 'drift',
+      desired: s.desired,
+      actual: s.actual,
+      notes: s.notes,
+      pending: s.actions.map((a) => a.reason),
+    }),
+  )
+  return { ok: steps.every((s) => s.status === 'ok'), checkedAt: planned.createdAt, steps }
+}
+
+export interface RollbackOptions extends RunOptions {
+  /** List what would be undone, change nothing. */
+  whatIf?: boolean
+}
+
+export interface RollbackResult {
+  undone: { step: string; title: string; action: Action; skipped?: string }[]
+}
+
+/**
+ * Undoes a journal, newest change first: removes only what this tool created and sets back only what
+ * it changed. Something already gone is skipped, so a rollback can be run again.
+ */
+export async function rollback(
+  journal: Journal,
+  targets: Targets,
+  options: RollbackOptions = {},
+): Promise<RollbackResult> {
+  const undone: RollbackResult['undone'] = []
+  for (const entry of [...journal.entries].reverse()) {
+    for (const action of [...entry.undo].reverse()) {
+      const base = { step: entry.step, title: entry.title, action }
+      if (options.whatIf) {
+        undone.push(base)
+        continue
+      }
+      let skipped: string | undefined
+      try {
+        const { changed } = await execute(targets, action)
+        if (!changed) skipped = 'already undone'
+      } catch (error) {
+        if (!(action.system === 'exchange' && isExchangeNotFound(error))) {
+          throw isTeamsOAuthError(error)
+            ? new TeamsOAuthError(error.code, `rollback of ${entry.title}: ${error.message}`, {
+                ...error.data,
+                step: entry.step,
+              })
+            : error
+        }
+        skipped = 'already gone'
+      }
+      options.onEvent?.({ type: 'undo', ...base, ...(skipped ? { skipped } : {}) })
+      undone.push(skipped ? { ...base, skipped } : base)
+    }
+  }
+  return { undone }
+}

@@ -1,0 +1,70 @@
+import { z } from 'zod'
+import { mailUserObject } from '../exchange-objects'
+import { psCall, quote } from '../script/quote'
+import { exchangeAction, pinned, read, type StepKind } from './step'
+
+export const hiddenFromAddressListsStep = z.object({
+  kind: z.literal('hiddenFromAddressLists'),
+  id: z.string(),
+  user: z.string(),
+})
+export type HiddenFromAddressListsStep = z.infer<typeof hiddenFromAddressListsStep>
+
+type Observed = { hidden: boolean } | null
+
+export const hiddenFromAddressLists: StepKind<HiddenFromAddressListsStep, Observed> = {
+  kind: 'hiddenFromAddressLists',
+  title: (step) => `${step.user} hidden from address lists`,
+  async observe(step, context) {
+    const [found] = await read(context, {
+      cmdlet: 'Get-MailUser',
+      params: pinned(context, { Identity: step.user }),
+    })
+    return found ? { hidden: mailUserObject.parse(found).HiddenFromAddressListsEnabled } : null
+  },
+  decide(step, observed, context) {
+    const desired = 'hidden from address lists'
+    if (observed?.hidden) return { actions: [], desired, actual: desired }
+    return {
+      desired,
+      actual: observed ? 'shown in address lists' : `${step.user} not created yet`,
+      actions: [
+        {
+          reason: 'an application account has no business in the address book',
+          action: exchangeAction(
+            'Set-MailUser',
+            pinned(context, { Identity: step.user, HiddenFromAddressListsEnabled: true }),
+          ),
+        },
+      ],
+    }
+  },
+  print(step) {
+    return [
+      `if (-not (Get-MailUser -Identity ${quote(step.user)} @dc).HiddenFromAddressListsEnabled) {`,
+      `  ${psCall('Set-MailUser', { Identity: step.user, HiddenFromAddressListsEnabled: true }, 'dc')}`,
+      '}',
+    ].join('\n')
+  },
+  async before(step, _action, context) {
+    const [found] = await read(context, {
+      cmdlet: 'Get-MailUser',
+      params: pinned(context, { Identity: step.user }),
+    })
+    return found
+      ? { HiddenFromAddressListsEnabled: mailUserObject.parse(found).HiddenFromAddressListsEnabled }
+      : null
+  },
+  undo(step, action, before) {
+    // A user this run created is removed whole by its own undo; only an existing one is set back.
+    if (action.system !== 'exchange' || !before) return []
+    const { HiddenFromAddressListsEnabled } = before as { HiddenFromAddressListsEnabled: boolean }
+    return [
+      exchangeAction('Set-MailUser', {
+        ...action.params,
+        Identity: step.user,
+        HiddenFromAddressListsEnabled,
+      }),
+    ]
+  },
+}

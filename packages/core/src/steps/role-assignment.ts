@@ -1,0 +1,66 @@
+import { z } from 'zod'
+import { roleAssignmentObject } from '../exchange-objects'
+import { psCall, quote } from '../script/quote'
+import { exchangeAction, pinned, pinOf, read, type StepKind } from './step'
+
+export const roleAssignmentStep = z.object({
+  kind: z.literal('roleAssignment'),
+  id: z.string(),
+  role: z.string(),
+  user: z.string(),
+})
+export type RoleAssignmentStep = z.infer<typeof roleAssignmentStep>
+
+type Observed = z.infer<typeof roleAssignmentObject>[]
+
+export const roleAssignment: StepKind<RoleAssignmentStep, Observed> = {
+  kind: 'roleAssignment',
+  title: (step) => `role ${step.role} assigned to ${step.user}`,
+  async observe(step, context) {
+    const found = await read(context, {
+      cmdlet: 'Get-ManagementRoleAssignment',
+      params: pinned(context, { Role: step.role, RoleAssignee: step.user }),
+    })
+    return found.map((assignment) => roleAssignmentObject.parse(assignment))
+  },
+  decide(step, assignments, context) {
+    const desired = `${step.user} holds ${step.role}`
+    const enabled = assignments.find((a) => a.Enabled)
+    if (enabled) return { actions: [], desired, actual: `assigned (${enabled.Name})` }
+    return {
+      desired,
+      actual:
+        assignments.length > 0
+          ? `assigned but disabled (${assignments.map((a) => a.Name).join(', ')})`
+          : 'not assigned',
+      actions: [
+        {
+          reason: `${step.user} acts for the partner application and needs ${step.role}`,
+          action: exchangeAction(
+            'New-ManagementRoleAssignment',
+            pinned(context, { Role: step.role, User: step.user }),
+          ),
+        },
+      ],
+    }
+  },
+  print(step) {
+    return [
+      `if (-not (Get-ManagementRoleAssignment -Role ${quote(step.role)} -RoleAssignee ${quote(step.user)} @dc -ErrorAction SilentlyContinue)) {`,
+      `  ${psCall('New-ManagementRoleAssignment', { Role: step.role, User: step.user }, 'dc')} | Out-Null`,
+      '}',
+    ].join('\n')
+  },
+  undo(_step, action, _before, result) {
+    if (action.system !== 'exchange' || action.cmdlet !== 'New-ManagementRoleAssignment') return []
+    const created = Array.isArray(result) ? roleAssignmentObject.safeParse(result[0]) : null
+    if (!created?.success) return []
+    return [
+      exchangeAction('Remove-ManagementRoleAssignment', {
+        Identity: created.data.Name,
+        Confirm: false,
+        ...pinOf(action),
+      }),
+    ]
+  },
+}

@@ -1,0 +1,89 @@
+import type { Action, ExchangeAction } from '../actions'
+import type { CertificateInfo } from '../certificate'
+import type { EntraPath, ValidInput } from '../input'
+import type { CmdletCall, CmdletObject, CmdletValue, Targets } from '../ports'
+import { isExchangeNotFound } from '../ports'
+
+/** What a run knows: its input, its targets, the clock, and what earlier steps found. */
+export interface StepContext {
+  input: ValidInput
+  targets: Targets
+  now: Date
+  /** Set by the auth certificate step: the certificates to upload ('current' first, then 'next'). */
+  certificates: { role: 'current' | 'next'; certificate: CertificateInfo }[]
+}
+
+export interface PlannedAction {
+  action: Action
+  reason: string
+}
+
+/** What decide concluded: the actions (none when in the desired state), and both states in words. */
+export interface Decision {
+  actions: PlannedAction[]
+  desired: string
+  actual: string
+  /** Things the plan must say that are not actions (dropped expired keys, a build without a switch, …). */
+  notes?: string[]
+  /** Results passed forward to later steps. */
+  provides?: Partial<Pick<StepContext, 'certificates'>>
+}
+
+export interface PrintOptions {
+  entra: EntraPath
+}
+
+/**
+ * A step kind: what to observe (reads only), how to decide (pure: observation → actions), how to print
+ * itself as PowerShell, and how to undo an action it planned (given what the action replaced).
+ */
+export interface StepKind<S, O> {
+  kind: string
+  title(step: S): string
+  observe(step: S, context: StepContext): Promise<O>
+  decide(step: S, observed: O, context: StepContext): Decision
+  print(step: S, options: PrintOptions): string
+  /** The state an action is about to replace, read just before it runs (for the journal). */
+  before?(step: S, action: Action, context: StepContext): Promise<unknown>
+  /** The actions that undo `action`, given the state it replaced and its result. */
+  undo(step: S, action: Action, before: unknown, result: unknown): Action[]
+}
+
+/** Adds -DomainController to a call when the run pins one. */
+export function pinned(
+  context: StepContext,
+  params: Record<string, CmdletValue>,
+): Record<string, CmdletValue> {
+  return context.input.domainController
+    ? { ...params, DomainController: context.input.domainController }
+    : params
+}
+
+export const exchangeAction = (cmdlet: string, params: Record<string, CmdletValue>): ExchangeAction => ({
+  system: 'exchange',
+  cmdlet,
+  params,
+})
+
+/** Reads with a cmdlet; Exchange's "couldn't be found" becomes an empty list. */
+export async function read(context: StepContext, call: CmdletCall): Promise<CmdletObject[]> {
+  try {
+    return await context.targets.exchange.invoke(call)
+  } catch (error) {
+    if (isExchangeNotFound(error)) return []
+    throw error
+  }
+}
+
+/** The last segment of an Exchange identity ("contoso.com/Users/TeamsScheduler" → "TeamsScheduler"). */
+export const identityName = (identity: string | null | undefined): string =>
+  (identity ?? '').split(/[/\\]/).pop()?.trim() ?? ''
+
+export const sameName = (a: string | null | undefined, b: string | null | undefined): boolean =>
+  identityName(a).toLowerCase() === identityName(b).toLowerCase()
+
+/** The -DomainController an action was pinned to, for the action that undoes it. */
+export function pinOf(action: { params?: Record<string, CmdletValue> }): Record<string, CmdletValue> {
+  const dc = action.params?.DomainController
+  return dc != null ? { DomainController: dc } : {}
+}
