@@ -1,1 +1,18 @@
-export {}
+export {
+  isPowerShellError,
+  PowerShellError,
+  type PowerShellErrorCode,
+  type PowerShellFailure,
+} from './errors'
+export { locatePwsh, pwshTestGate } from './locate'
+export { isSecret, type Secret, secret } from './secret'
+export {
+  createPowerShellSession,
+  type Parameters,
+  type ParameterValue,
+  type PowerShellCall,
+  type PowerShellScript,
+  type PowerShellSession,
+  type PowerShellSessionOptions,
+  type PowerShellSessionStats,
+} from './session'

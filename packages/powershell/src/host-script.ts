@@ -1,0 +1,206 @@
+/**
+ * The PowerShell half of the protocol. This text is fixed: it never contains a value. It is sent
+ * once per process (base64 of UTF-8 inside one single-quoted literal) and defines two functions:
+ *
+ *   __TeamsOAuthCall  '<base64 of UTF-8 JSON>'    runs one command or fixed script in a child scope
+ *   . __TeamsOAuthSetup '<base64 of UTF-8 JSON>'  runs a fixed setup script in the global scope
+ *
+ * The JSON carries everything that varies: the per-call marker, the command name, the fixed script
+ * text and the parameters, which are decoded into a hashtable and splatted. Each call writes
+ * exactly one line to stdout: `<marker> <base64 of UTF-8 JSON envelope> <marker>`.
+ */
+export const hostScript = String.raw`
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+$InformationPreference = 'SilentlyContinue'
+[Console]::OutputEncoding = [System.Text.UTF8Encoding]::new($false)
+$global:OutputEncoding = [System.Text.UTF8Encoding]::new($false)
+if ($null -ne (Get-Variable -Name PSStyle -ErrorAction SilentlyContinue)) { $PSStyle.OutputRendering = 'PlainText' }
+
+function global:ConvertFrom-TeamsOAuthJsonElement($Element) {
+  switch ($Element.ValueKind.ToString()) {
+    'Object' {
+      $props = @($Element.EnumerateObject())
+      if ($props.Count -eq 1 -and $props[0].Name -eq '$bytes') {
+        return ,([byte[]][Convert]::FromBase64String($props[0].Value.GetString()))
+      }
+      $table = @{}
+      foreach ($p in $props) { $table[$p.Name] = ConvertFrom-TeamsOAuthJsonElement $p.Value }
+      return $table
+    }
+    'Array' {
+      $items = [System.Collections.Generic.List[object]]::new()
+      foreach ($item in $Element.EnumerateArray()) { $items.Add((ConvertFrom-TeamsOAuthJsonElement $item)) }
+      return ,(ConvertTo-TeamsOAuthArray $items)
+    }
+    'String' { return $Element.GetString() }
+    'Number' {
+      [int]$i = 0; [long]$l = 0
+      if ($Element.TryGetInt32([ref]$i)) { return $i }
+      if ($Element.TryGetInt64([ref]$l)) { return $l }
+      return $Element.GetDouble()
+    }
+    'True' { return $true }
+    'False' { return $false }
+    default { return $null }
+  }
+}
+
+function global:ConvertFrom-TeamsOAuthJsonObject($Value) {
+  if ($null -eq $Value) { return $null }
+  if ($Value -is [System.Management.Automation.PSCustomObject]) {
+    $props = @($Value.PSObject.Properties)
+    if ($props.Count -eq 1 -and $props[0].Name -eq '$bytes') {
+      return ,([byte[]][Convert]::FromBase64String([string]$props[0].Value))
+    }
+    $table = @{}
+    foreach ($p in $props) { $table[$p.Name] = ConvertFrom-TeamsOAuthJsonObject $p.Value }
+    return $table
+  }
+  if ($Value -is [System.Array]) {
+    $items = [System.Collections.Generic.List[object]]::new()
+    foreach ($item in $Value) { $items.Add((ConvertFrom-TeamsOAuthJsonObject $item)) }
+    return ,(ConvertTo-TeamsOAuthArray $items)
+  }
+  return $Value
+}
+
+function global:ConvertTo-TeamsOAuthArray($Items) {
+  $allStrings = $true
+  foreach ($item in $Items) { if (-not ($item -is [string])) { $allStrings = $false; break } }
+  if ($allStrings -and $Items.Count -gt 0) { return ,([string[]]$Items.ToArray()) }
+  return ,([object[]]$Items.ToArray())
+}
+
+function global:ConvertFrom-TeamsOAuthPayload([string]$Payload) {
+  $text = [System.Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($Payload))
+  if ($PSVersionTable.PSVersion.Major -ge 7) {
+    # System.Text.Json keeps ISO date strings as strings (ConvertFrom-Json before 7.5 turns them into DateTime).
+    $document = [System.Text.Json.JsonDocument]::Parse($text)
+    try { return ConvertFrom-TeamsOAuthJsonElement $document.RootElement } finally { $document.Dispose() }
+  }
+  return ConvertFrom-TeamsOAuthJsonObject ($text | ConvertFrom-Json)
+}
+
+function global:ConvertTo-TeamsOAuthValue($Value, [int]$Depth) {
+  if ($null -eq $Value) { return $null }
+  if ($Value -is [string]) { return [string]$Value }
+  if ($Value -is [bool]) { return [bool]$Value }
+  if ($Value -is [System.Enum]) { return $Value.ToString() }
+  if ($Value -is [DateTime]) { return $Value.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ss.fffZ', [Globalization.CultureInfo]::InvariantCulture) }
+  if ($Value -is [DateTimeOffset]) { return $Value.UtcDateTime.ToString('yyyy-MM-ddTHH:mm:ss.fffZ', [Globalization.CultureInfo]::InvariantCulture) }
+  if ($Value -is [byte[]]) { return [Convert]::ToBase64String($Value) }
+  if ($Value -is [int] -or $Value -is [long] -or $Value -is [double] -or $Value -is [decimal] -or $Value -is [single] -or
+      $Value -is [byte] -or $Value -is [int16] -or $Value -is [uint16] -or $Value -is [uint32] -or $Value -is [uint64] -or $Value -is [sbyte]) {
+    return $Value.PSObject.BaseObject
+  }
+  if ($Value -is [char] -or $Value -is [guid] -or $Value -is [timespan] -or $Value -is [uri] -or $Value -is [System.Security.SecureString]) {
+    if ($Value -is [System.Security.SecureString]) { return $null }
+    return $Value.ToString()
+  }
+  if ($Depth -gt 8) { return $Value.ToString() }
+  if ($Value -is [System.Collections.IDictionary]) {
+    $table = [ordered]@{}
+    foreach ($key in $Value.Keys) { $table[[string]$key] = ConvertTo-TeamsOAuthValue $Value[$key] ($Depth + 1) }
+    return $table
+  }
+  if ($Value -is [System.Collections.IEnumerable]) {
+    $items = [System.Collections.Generic.List[object]]::new()
+    foreach ($item in $Value) { $items.Add((ConvertTo-TeamsOAuthValue $item $Depth)) }
+    return ,([object[]]$items.ToArray())
+  }
+  $isPlainData = $Value -is [System.Management.Automation.PSCustomObject] -and -not ([string]$Value.PSObject.TypeNames[0]).StartsWith('Deserialized.')
+  if ($Depth -ge 1 -and -not $isPlainData) { return $Value.ToString() }
+  return ConvertTo-TeamsOAuthRecord $Value $null ($Depth + 1)
+}
+
+function global:ConvertTo-TeamsOAuthRecord($Value, $Select, [int]$Depth) {
+  $table = [ordered]@{}
+  if ($null -ne $Select) {
+    foreach ($name in $Select) {
+      $property = $Value.PSObject.Properties[$name]
+      $table[$name] = if ($null -eq $property) { $null } else { try { ConvertTo-TeamsOAuthValue $property.Value $Depth } catch { $null } }
+    }
+    return $table
+  }
+  foreach ($property in $Value.PSObject.Properties) {
+    if ($property.MemberType -notin 'Property', 'NoteProperty', 'AliasProperty', 'ScriptProperty') { continue }
+    $table[$property.Name] = try { ConvertTo-TeamsOAuthValue $property.Value $Depth } catch { $null }
+  }
+  return $table
+}
+
+function global:ConvertTo-TeamsOAuthOutput($Value, $Select) {
+  if ($null -eq $Value) { return $null }
+  if ($Value -is [System.Collections.IDictionary] -or $Value -is [string] -or $Value -is [ValueType] -or $Value -is [byte[]]) {
+    return ConvertTo-TeamsOAuthValue $Value 0
+  }
+  return ConvertTo-TeamsOAuthRecord $Value $Select 1
+}
+
+function global:Write-TeamsOAuthEnvelope([string]$Marker, $Envelope) {
+  $json = ConvertTo-Json -InputObject $Envelope -Depth 40 -Compress
+  $encoded = [Convert]::ToBase64String([System.Text.Encoding]::UTF8.GetBytes($json))
+  [Console]::Out.WriteLine($Marker + ' ' + $encoded + ' ' + $Marker)
+  [Console]::Out.Flush()
+}
+
+function global:New-TeamsOAuthFailure($Record) {
+  $category = $Record.CategoryInfo
+  $target = $category.TargetName
+  if ([string]::IsNullOrEmpty($target) -and $null -ne $Record.TargetObject) { $target = [string]$Record.TargetObject }
+  return [ordered]@{
+    ok = $false
+    error = [ordered]@{
+      message = [string]$Record.Exception.Message
+      category = [string]$category.Category
+      reason = [string]$category.Reason
+      fullyQualifiedErrorId = [string]$Record.FullyQualifiedErrorId
+      target = if ([string]::IsNullOrEmpty($target)) { $null } else { [string]$target }
+    }
+  }
+}
+
+function global:Invoke-TeamsOAuthRequest($Request) {
+  $params = $Request['params']
+  if ($null -eq $params) { $params = @{} }
+  if ($Request['kind'] -eq 'script') {
+    $block = [ScriptBlock]::Create([string]$Request['script'])
+    return @(& $block @params)
+  }
+  $name = [string]$Request['command']
+  $command = Get-Command -Name $name -CommandType Cmdlet, Function, Alias -ErrorAction Stop
+  if ($command.Parameters.ContainsKey('ErrorAction')) { $params['ErrorAction'] = 'Stop' }
+  return @(& $command @params)
+}
+
+function global:__TeamsOAuthCall([string]$Payload) {
+  $marker = ''
+  $envelope = $null
+  try {
+    $request = ConvertFrom-TeamsOAuthPayload $Payload
+    $marker = [string]$request['marker']
+    $output = Invoke-TeamsOAuthRequest $request
+    $values = [System.Collections.Generic.List[object]]::new()
+    foreach ($item in $output) { $values.Add((ConvertTo-TeamsOAuthOutput $item $request['select'])) }
+    $envelope = [ordered]@{ ok = $true; value = [object[]]$values.ToArray() }
+  } catch {
+    $envelope = New-TeamsOAuthFailure $_
+  }
+  Write-TeamsOAuthEnvelope $marker $envelope
+}
+
+function global:__TeamsOAuthSetup([string]$__teamsOAuthPayload) {
+  $__teamsOAuthMarker = ''
+  try {
+    $__teamsOAuthRequest = ConvertFrom-TeamsOAuthPayload $__teamsOAuthPayload
+    $__teamsOAuthMarker = [string]$__teamsOAuthRequest['marker']
+    $__teamsOAuthParams = $__teamsOAuthRequest['params']
+    if ($null -eq $__teamsOAuthParams) { $__teamsOAuthParams = @{} }
+    $null = . ([ScriptBlock]::Create([string]$__teamsOAuthRequest['script'])) @__teamsOAuthParams
+    Write-TeamsOAuthEnvelope $__teamsOAuthMarker ([ordered]@{ ok = $true; value = [object[]]@() })
+  } catch {
+    Write-TeamsOAuthEnvelope $__teamsOAuthMarker (New-TeamsOAuthFailure $_)
+  }
+}
+`
