@@ -369,6 +369,14 @@ function describeKey(key: Partial<KeyCredentialWrite> | undefined) {
 const thumbprint = (base64: string) =>
   createHash('sha1').update(Buffer.from(base64, 'base64')).digest('hex').toUpperCase()
 
+/** customKeyIdentifier as uppercase hex: Graph may print the thumbprint as hex or as base64 of its 20 bytes. */
+function identifierHex(value: string | null | undefined): string | null {
+  if (!value) return null
+  if (/^[0-9a-fA-F]{40}$/.test(value)) return value.toUpperCase()
+  const bytes = Buffer.from(value, 'base64')
+  return bytes.length === 20 ? bytes.toString('hex').toUpperCase() : value.toUpperCase()
+}
+
 const sameBytes = (a: string, b: string) => Buffer.from(a, 'base64').equals(Buffer.from(b, 'base64'))
 
 /** A sent key is found by its keyId when it had one, else by its thumbprint; its bytes must match. */
@@ -380,8 +388,8 @@ export function sameKey(sent: KeyCredentialWrite, found: KeyCredential): boolean
     )
   }
   if (found.key !== null) return sameBytes(found.key, sent.key)
-  const wanted = (sent.customKeyIdentifier ?? thumbprint(sent.key)).toUpperCase()
-  return (found.customKeyIdentifier ?? '').toUpperCase() === wanted
+  const wanted = identifierHex(sent.customKeyIdentifier) ?? thumbprint(sent.key)
+  return identifierHex(found.customKeyIdentifier) === wanted
 }
 
 /** The collection read back is exactly the one sent (each sent key found, nothing else). */

@@ -1,1 +1,2 @@
-export {}
+export { type MsolCredential, type MsolEntra, type MsolEntraOptions, msolEntra } from './msol-entra'
+export { diffKeyCredentials, keyCredentialFromMsol, type MsolKeyDiff, thumbprintOfKey } from './msol-keys'

@@ -1,0 +1,313 @@
+import { basename } from 'node:path'
+import {
+  type CmdletObject,
+  type EntraPort,
+  type KeyCredentialWrite,
+  type ServicePrincipal,
+  TeamsOAuthError,
+} from '@teams-oauth/core'
+import {
+  createPowerShellSession,
+  isPowerShellError,
+  type Parameters,
+  type PowerShellSession,
+  secret,
+} from '@teams-oauth/powershell'
+import { assertKeyValues, diffKeyCredentials, keyCredentialFromMsol } from './msol-keys'
+
+/** How Connect-MsolService signs in; without one it prompts (Windows only). */
+export type MsolCredential =
+  | { userName: string; password: string }
+  | { msGraphAccessToken?: string; adGraphAccessToken?: string }
+
+export interface MsolEntraOptions {
+  /** Windows PowerShell 5.1 by default; a path or 'pwsh' (with allowCore) for tests. */
+  executable?: 'powershell.exe' | (string & {})
+  /** A session to use instead of starting one; MSOnline is imported and connected in it on first use. */
+  session?: PowerShellSession
+  /** Module to import instead of MSOnline (a path to a .psd1/.psm1). */
+  modulePath?: string
+  credential?: MsolCredential
+  /** Connect-MsolService -AzureEnvironment, e.g. USGovernment. */
+  azureEnvironment?: string
+  /** Run in PowerShell 7 even though MSOnline needs Windows PowerShell 5.1 (for stand-in modules in tests). */
+  allowCore?: boolean
+  /** Per-call timeout of the session this adapter starts. */
+  timeoutMs?: number
+  env?: NodeJS.ProcessEnv
+  onDebug?: (message: string) => void
+  /** The platform to assume (default: this process's); for tests. */
+  platform?: NodeJS.Platform
+}
+
+export interface MsolEntra extends EntraPort {
+  /** Runs the preflight (edition, module, sign-in) now; every other method runs it first anyway. */
+  ready(): Promise<void>
+  close(): Promise<void>
+}
+
+const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const defaultExecutable = 'powershell.exe'
+
+const retired =
+  'MSOnline needs the MSOnline module in Windows PowerShell 5.1, and Microsoft retired MSOnline in 2025 ' +
+  '(it stopped working between April and May 2025). Use the Microsoft Graph path instead: --entra graph.'
+
+/**
+ * The setup every session process runs: fixed text, values arrive as parameters. It checks the
+ * edition and the module before importing it and signing in, so nothing changes when the path is
+ * unavailable. Failures carry an ErrorId the adapter recognises.
+ */
+const setupScript = `
+param([string]$ModuleName, [bool]$AllowCore, [string]$UserName, [string]$Password, [string]$MsGraphAccessToken, [string]$AdGraphAccessToken, [string]$AzureEnvironment)
+if ($PSVersionTable.PSEdition -eq 'Core' -and -not $AllowCore) {
+  Write-Error -Message ('PowerShell ' + $PSVersionTable.PSVersion.ToString() + ' (Core) cannot load MSOnline') -ErrorId 'TeamsOAuthMsolCoreEdition' -Category NotImplemented -ErrorAction Stop
+}
+$isPath = $ModuleName.Contains('/') -or $ModuleName.Contains('\\')
+if ($isPath) { $found = Test-Path -LiteralPath $ModuleName } else { $found = $null -ne (Get-Module -ListAvailable -Name $ModuleName) }
+if (-not $found) {
+  Write-Error -Message ('The module ' + $ModuleName + ' is not installed') -ErrorId 'TeamsOAuthMsolModuleMissing' -Category ObjectNotFound -ErrorAction Stop
+}
+Import-Module -Name $ModuleName -Global -ErrorAction Stop -WarningAction SilentlyContinue
+$connect = @{ ErrorAction = 'Stop' }
+if ($AzureEnvironment) { $connect.AzureEnvironment = $AzureEnvironment }
+if ($UserName) { $connect.Credential = [pscredential]::new($UserName, (ConvertTo-SecureString -String $Password -AsPlainText -Force)) }
+if ($MsGraphAccessToken) { $connect.MsGraphAccessToken = $MsGraphAccessToken }
+if ($AdGraphAccessToken) { $connect.AdGraphAccessToken = $AdGraphAccessToken }
+try { Connect-MsolService @connect } catch {
+  Write-Error -Message ('Connect-MsolService failed: ' + $_.Exception.Message) -ErrorId 'TeamsOAuthMsolConnectFailed' -Category AuthenticationError -ErrorAction Stop
+}
+`
+
+/** Entra over MSOnline (Windows PowerShell 5.1): the seed's path, kept for tenants that still allow it. */
+export function msolEntra(options: MsolEntraOptions = {}): MsolEntra {
+  const executable = options.executable ?? defaultExecutable
+  const platform = options.platform ?? process.platform
+  const setupParams: Parameters = {
+    ModuleName: options.modulePath ?? 'MSOnline',
+    AllowCore: options.allowCore === true,
+    AzureEnvironment: options.azureEnvironment,
+    ...credentialParams(options.credential),
+  }
+  const setup = { script: setupScript, params: setupParams }
+  const ownSession = options.session === undefined
+  let session: PowerShellSession | null = options.session ?? null
+  let readiness: Promise<void> | null = null
+  const appIds = new Map<string, string>()
+
+  async function preflight(): Promise<void> {
+    if (ownSession && isDefaultExecutable(executable) && platform !== 'win32') {
+      throw unavailable(
+        `Windows PowerShell (powershell.exe) exists only on Windows, and this is ${platform}.`,
+      )
+    }
+    try {
+      if (ownSession) {
+        session = createPowerShellSession({
+          executable,
+          setup,
+          timeoutMs: options.timeoutMs,
+          env: options.env,
+          onDebug: options.onDebug,
+          secretParameters: ['Password', 'MsGraphAccessToken', 'AdGraphAccessToken'],
+        })
+        await session.start()
+      } else await (session as PowerShellSession).run(setup)
+    } catch (error) {
+      throw preflightError(error, executable)
+    }
+  }
+
+  function ready(): Promise<void> {
+    if (!readiness) {
+      readiness = preflight()
+      readiness.catch(() => {
+        readiness = null
+      })
+    }
+    return readiness
+  }
+
+  async function invoke(command: string, params: Parameters): Promise<CmdletObject[]> {
+    await ready()
+    const output = await (session as PowerShellSession).invoke({ command, params })
+    return output.filter((item): item is CmdletObject => typeof item === 'object' && item !== null)
+  }
+
+  async function readKeys(appId: string) {
+    const credentials = await invoke('Get-MsolServicePrincipalCredential', {
+      AppPrincipalId: appId,
+      ReturnKeyValues: true,
+    })
+    return credentials.map(keyCredentialFromMsol)
+  }
+
+  async function appIdOf(servicePrincipalId: string): Promise<string> {
+    const known = appIds.get(servicePrincipalId)
+    if (known) return known
+    if (!guidPattern.test(servicePrincipalId)) {
+      throw new TeamsOAuthError(
+        'INPUT_INVALID',
+        `A service principal id must be a GUID, got "${servicePrincipalId}".`,
+        {
+          field: 'servicePrincipalId',
+        },
+      )
+    }
+    const [found] = await invoke('Get-MsolServicePrincipal', { ObjectId: servicePrincipalId })
+    if (!found || typeof found.AppPrincipalId !== 'string') {
+      throw new TeamsOAuthError(
+        'SERVICE_PRINCIPAL_NOT_FOUND',
+        `No service principal has the object id ${servicePrincipalId}.`,
+        {
+          servicePrincipalId,
+        },
+      )
+    }
+    appIds.set(servicePrincipalId, found.AppPrincipalId)
+    return found.AppPrincipalId
+  }
+
+  return {
+    ready,
+
+    async getServicePrincipal(appId): Promise<ServicePrincipal | null> {
+      if (typeof appId !== 'string' || !guidPattern.test(appId)) {
+        throw new TeamsOAuthError('INPUT_INVALID', `appId must be a GUID, got "${String(appId)}".`, {
+          field: 'appId',
+          value: String(appId),
+        })
+      }
+      let found: CmdletObject | undefined
+      try {
+        ;[found] = await invoke('Get-MsolServicePrincipal', { AppPrincipalId: appId })
+      } catch (error) {
+        if (isNotFound(error)) return null
+        throw error
+      }
+      if (!found) return null
+      const id = String(found.ObjectId)
+      appIds.set(id, appId)
+      return {
+        id,
+        appId: String(found.AppPrincipalId ?? appId),
+        displayName: String(found.DisplayName ?? ''),
+        keyCredentials: await readKeys(appId),
+      }
+    },
+
+    async setKeyCredentials(servicePrincipalId, keys) {
+      assertKeyValues(keys)
+      for (const key of keys) msolType(key)
+      const appId = await appIdOf(servicePrincipalId)
+      const { add, remove } = diffKeyCredentials(await readKeys(appId), keys)
+      // Add before removing: a failure half-way leaves more keys, never fewer.
+      for (const key of add) {
+        await invoke('New-MsolServicePrincipalCredential', {
+          AppPrincipalId: appId,
+          Type: msolType(key),
+          Usage: key.usage,
+          Value: key.key,
+          StartDate: key.startDateTime ?? undefined,
+          EndDate: key.endDateTime ?? undefined,
+        })
+      }
+      if (remove.length > 0) {
+        await invoke('Remove-MsolServicePrincipalCredential', { AppPrincipalId: appId, KeyIds: remove })
+      }
+      const after = await readKeys(appId)
+      const left = diffKeyCredentials(after, keys)
+      if (left.add.length > 0 || left.remove.length > 0) {
+        throw new TeamsOAuthError(
+          'KEY_WRITE_UNVERIFIED',
+          `After the MSOnline changes, the keys of service principal ${servicePrincipalId} are not the ones asked for: ${left.add.length} missing, ${left.remove.length} left over.`,
+          {
+            servicePrincipalId,
+            missing: left.add.map((key) => key.keyId ?? null),
+            leftOver: left.remove,
+          },
+        )
+      }
+    },
+
+    async close() {
+      if (ownSession && session) await session.close()
+    },
+  }
+}
+
+function isDefaultExecutable(executable: string): boolean {
+  return basename(executable.replace(/\\/g, '/')).toLowerCase() === defaultExecutable
+}
+
+function credentialParams(credential: MsolCredential | undefined): Parameters {
+  if (!credential) return {}
+  if ('userName' in credential)
+    return { UserName: credential.userName, Password: secret(credential.password) }
+  return {
+    MsGraphAccessToken: credential.msGraphAccessToken ? secret(credential.msGraphAccessToken) : undefined,
+    AdGraphAccessToken: credential.adGraphAccessToken ? secret(credential.adGraphAccessToken) : undefined,
+  }
+}
+
+function msolType(key: KeyCredentialWrite): string {
+  if (key.type === 'AsymmetricX509Cert' || key.type === 'Asymmetric') return 'Asymmetric'
+  throw new TeamsOAuthError(
+    'INPUT_INVALID',
+    `MSOnline can only add certificate keys (AsymmetricX509Cert); this key is of type ${key.type}.`,
+    { field: 'type', value: key.type },
+  )
+}
+
+function unavailable(why: string, data: Record<string, unknown> = {}, cause?: unknown): TeamsOAuthError {
+  return new TeamsOAuthError(
+    'ENTRA_PATH_UNAVAILABLE',
+    `The MSOnline path cannot run here: ${why} ${retired}`,
+    data,
+    {
+      cause,
+    },
+  )
+}
+
+function preflightError(error: unknown, executable: string): unknown {
+  if (!isPowerShellError(error)) return error
+  const id = String(error.data.fullyQualifiedErrorId ?? '')
+  const said = String(error.data.message ?? error.message)
+  if (error.code === 'POWERSHELL_UNAVAILABLE') {
+    return unavailable(`${executable} could not be started.`, { executable }, error)
+  }
+  if (id.startsWith('TeamsOAuthMsolCoreEdition')) {
+    return unavailable(
+      `${said}; it is PowerShell 7, not Windows PowerShell 5.1.`,
+      { executable, reason: 'edition' },
+      error,
+    )
+  }
+  if (id.startsWith('TeamsOAuthMsolModuleMissing')) {
+    return unavailable(`${said}.`, { executable, reason: 'module-missing' }, error)
+  }
+  if (id.startsWith('TeamsOAuthMsolConnectFailed')) {
+    return unavailable(`${said}.`, { executable, reason: 'connect-failed' }, error)
+  }
+  if (error.data.setup === true)
+    return unavailable(`loading MSOnline failed: ${said}.`, { executable }, error)
+  return error
+}
+
+/** MSOnline's answer for an appId without a service principal. */
+function isNotFound(error: unknown): boolean {
+  if (!isPowerShellError(error) || error.code !== 'POWERSHELL_COMMAND_FAILED') return false
+  const data = error.data as {
+    category?: string
+    reason?: string
+    fullyQualifiedErrorId?: string
+    message?: string
+  }
+  return (
+    data.category === 'ObjectNotFound' ||
+    /NotFound|does not exist|not found|Invalid value for parameter/i.test(
+      `${data.reason ?? ''} ${data.fullyQualifiedErrorId ?? ''} ${data.message ?? ''}`,
+    )
+  )
+}
