@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest'
+import { TeamsOAuthError } from './errors'
+import { parseInput } from './input'
+
+const failure = (input: unknown): TeamsOAuthError => {
+  try {
+    parseInput(input)
+  } catch (error) {
+    if (error instanceof TeamsOAuthError) return error
+    throw error
+  }
+  throw new Error('expected parseInput to fail')
+}
+
+describe('parseInput', () => {
+  it('fills the documented defaults for account names and the Entra path', () => {
+    expect(parseInput({ profile: 'teams', domain: 'Contoso.COM' })).toEqual({
+      profile: 'teams',
+      domain: 'contoso.com',
+      accounts: { sfbonline: 'SfBOnline-ApplicationAccount', teams: 'TeamsScheduler' },
+      entra: 'graph',
+      dropExpiredKeys: false,
+    })
+  })
+
+  it.each([
+    ['domain', { profile: 'teams', domain: 'contoso' }, 'not a DNS name'],
+    ['domain', { profile: 'teams', domain: 'contoso.com; rm -rf /' }, 'not a DNS name'],
+    ['domain', { profile: 'teams' }, 'is required'],
+    [
+      'domainController',
+      { profile: 'teams', domain: 'contoso.com', domainController: 'dc01' },
+      'not a DNS name',
+    ],
+    ['profile', { profile: 'skype', domain: 'contoso.com' }, 'not a profile'],
+    ['entra', { profile: 'teams', domain: 'contoso.com', entra: 'azuread' }, 'not an Entra path'],
+    [
+      'accounts.teams',
+      { profile: 'teams', domain: 'contoso.com', accounts: { teams: "x'; Remove-Item" } },
+      'not a usable account name',
+    ],
+  ])(
+    'rejects a bad %s with INPUT_INVALID naming the field, the problem and the fix',
+    (field, input, problem) => {
+      const error = failure(input)
+      expect(error.code).toBe('INPUT_INVALID')
+      expect(error.message).toContain(`${field}: `)
+      expect(error.message).toContain(problem)
+      const issue = (error.data.issues as { field: string; fix: string }[]).find((i) => i.field === field)
+      expect(issue?.fix).toMatch(/\w/)
+      expect(issue?.fix).not.toBe('see teams-oauth --help')
+    },
+  )
+
+  it('rejects unknown fields rather than ignoring a typo', () => {
+    expect(
+      failure({ profile: 'teams', domain: 'contoso.com', domainControler: 'dc01.contoso.com' }).message,
+    ).toContain('domainControler')
+  })
+})
