@@ -22,7 +22,9 @@ const keyArbitrary = fc.record({
   displayName: fc.option(fc.string({ maxLength: 20 }), { nil: null }),
 })
 
-const toKey = (k: fc.RecordValue<typeof keyArbitrary> extends infer T ? T : never): KeyCredential => ({
+type GeneratedKey = typeof keyArbitrary extends fc.Arbitrary<infer T> ? T : never
+
+const toKey = (k: GeneratedKey): KeyCredential => ({
   keyId: k.keyId,
   type: 'AsymmetricX509Cert',
   usage: 'Verify',

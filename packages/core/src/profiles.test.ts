@@ -72,7 +72,7 @@ const printed = async (
       ? `${action.cmdlet} ${Object.entries(action.params)
           .map(([k, v]) => `-${k} ${String(v)}`)
           .join(' ')}`
-      : `${action.op} ${action.appId} ${action.certificate.thumbprint === thumbprint ? 'auth certificate' : '?'}`,
+      : `${action.op} ${action.appId} ${action.op === 'addKey' && action.certificate.thumbprint === thumbprint ? 'auth certificate' : '?'}`,
   )
 }
 
