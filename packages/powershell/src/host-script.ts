@@ -9,7 +9,7 @@
  * text and the parameters, which are decoded into a hashtable and splatted. Each call writes
  * exactly one line to stdout: `<marker> <base64 of UTF-8 JSON envelope> <marker>`.
  */
-export const hostScript = String.raw`
+export const hostScript = `
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 $InformationPreference = 'SilentlyContinue'

@@ -1,0 +1,167 @@
+<#
+  The PowerShell stand-in for Exchange and MSOnline. Every cmdlet in cmdlet-reference.json becomes a
+  function with the real parameter names, sets and mandatory flags; each forwards its bound
+  parameters as JSON over loopback HTTP to the fake tenant (startFakeExchangeServer in
+  @teams-oauth/fakes), so the model stays the one truth. The functions are generated at import
+  from the cmdlet descriptions the fake server serves (our reference file plus what this fake
+  build adds, such as New-MailUser -ApplicationAccount); no user value ever becomes code.
+
+  Import-Module ./TeamsOAuth.Fake.psm1 -ArgumentList 'http://127.0.0.1:PORT'
+  (or set $env:TEAMS_OAUTH_FAKE_URL before importing)
+#>
+param([string]$Url = $env:TEAMS_OAUTH_FAKE_URL)
+
+Set-StrictMode -Version 3.0
+$ErrorActionPreference = 'Stop'
+
+if ([string]::IsNullOrEmpty($Url)) {
+  throw 'TeamsOAuth.Fake needs the fake server address: Import-Module … -ArgumentList <url>, or $env:TEAMS_OAUTH_FAKE_URL.'
+}
+$script:FakeUrl = $Url.TrimEnd('/')
+
+if ($PSVersionTable.PSVersion.Major -lt 6) { Add-Type -AssemblyName System.Net.Http }
+$script:Client = [System.Net.Http.HttpClient]::new()
+$script:Client.Timeout = [TimeSpan]::FromMinutes(5)
+
+# Common parameters are PowerShell's, not the cmdlet's: they are never forwarded.
+$script:CommonParameters = @(
+  'Verbose', 'Debug', 'ErrorAction', 'WarningAction', 'InformationAction', 'ProgressAction',
+  'ErrorVariable', 'WarningVariable', 'InformationVariable', 'OutVariable', 'OutBuffer', 'PipelineVariable'
+)
+
+function Send-FakeRequest([string]$Method, [string]$Path, [string]$Body) {
+  $message = [System.Net.Http.HttpRequestMessage]::new([System.Net.Http.HttpMethod]::new($Method), $script:FakeUrl + $Path)
+  if ($null -ne $Body) {
+    $message.Content = [System.Net.Http.StringContent]::new($Body, [System.Text.UTF8Encoding]::new($false), 'application/json')
+  }
+  $response = $script:Client.SendAsync($message).GetAwaiter().GetResult()
+  $bytes = $response.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult()
+  $text = [System.Text.Encoding]::UTF8.GetString($bytes)
+  # Dates stay strings as the model wrote them (ConvertFrom-Json in 7.0 to 7.4 would turn them into DateTime).
+  if ((Get-Command ConvertFrom-Json).Parameters.ContainsKey('DateKind')) {
+    return ConvertFrom-Json -InputObject $text -DateKind String
+  }
+  return ConvertFrom-Json -InputObject $text
+}
+
+function ConvertTo-FakeWireValue($Value) {
+  if ($null -eq $Value) { return $null }
+  if ($Value -is [System.Management.Automation.SwitchParameter]) { return $Value.IsPresent }
+  if ($Value -is [string] -or $Value -is [bool]) { return $Value }
+  if ($Value -is [byte[]]) { return [ordered]@{ '$bytes' = [Convert]::ToBase64String($Value) } }
+  if ($Value -is [DateTime]) { return $Value.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ss.fffZ', [Globalization.CultureInfo]::InvariantCulture) }
+  if ($Value -is [System.Security.SecureString]) { return [System.Net.NetworkCredential]::new('', $Value).Password }
+  if ($Value -is [System.Management.Automation.PSCredential]) { return $Value.UserName }
+  if ($Value -is [System.Security.Cryptography.X509Certificates.X509Certificate2]) {
+    return [ordered]@{ '$bytes' = [Convert]::ToBase64String($Value.RawData) }
+  }
+  if ($Value -is [System.Enum] -or $Value -is [guid] -or $Value -is [char]) { return $Value.ToString() }
+  if ($Value -is [ValueType]) { return $Value }
+  if ($Value -is [System.Collections.IDictionary]) {
+    $table = [ordered]@{}
+    foreach ($key in $Value.Keys) { $table[[string]$key] = ConvertTo-FakeWireValue $Value[$key] }
+    return $table
+  }
+  if ($Value -is [System.Collections.IEnumerable]) {
+    $items = [System.Collections.Generic.List[object]]::new()
+    foreach ($item in $Value) { $items.Add((ConvertTo-FakeWireValue $item)) }
+    return ,([object[]]$items.ToArray())
+  }
+  if ($Value -is [System.Management.Automation.PSCustomObject]) {
+    $table = [ordered]@{}
+    foreach ($property in $Value.PSObject.Properties) { $table[$property.Name] = ConvertTo-FakeWireValue $property.Value }
+    return $table
+  }
+  return $Value.ToString()
+}
+
+function Invoke-FakeCmdlet([string]$Cmdlet, $Bound) {
+  $params = [ordered]@{}
+  foreach ($name in $Bound.Keys) {
+    if ($script:CommonParameters -contains $name) { continue }
+    $params[$name] = ConvertTo-FakeWireValue $Bound[$name]
+  }
+  $body = ConvertTo-Json -InputObject ([ordered]@{ cmdlet = $Cmdlet; params = $params }) -Depth 30 -Compress
+  $answer = Send-FakeRequest 'POST' '/invoke' $body
+  if ($answer.PSObject.Properties['kill'] -and $answer.kill) {
+    # The fault "the session dies": this process ends here, as a dropped remote session would.
+    [Environment]::Exit(1)
+  }
+  if ($answer.ok) {
+    foreach ($item in @($answer.value)) { $item }
+    return
+  }
+  $failure = $answer.error
+  $exception = [System.Exception]::new([string]$failure.message)
+  $category = [System.Management.Automation.ErrorCategory]::NotSpecified
+  $null = [Enum]::TryParse([string]$failure.category, [ref]$category)
+  $target = if ($failure.PSObject.Properties['target']) { $failure.target } else { $null }
+  $record = [System.Management.Automation.ErrorRecord]::new($exception, [string]$failure.fullyQualifiedErrorId, $category, $target)
+  # Exchange's reason is its exception's type name; ours is an Exception, so the name is set by hand.
+  $record.CategoryInfo.Reason = [string]$failure.reason
+  throw $record
+}
+
+function Get-FakeParameterType([string]$Type) {
+  switch -Regex ($Type) {
+    '^String$' { return '[string]' }
+    '^String\[\]$' { return '[string[]]' }
+    '^SwitchParameter$' { return '[switch]' }
+    '^Boolean$' { return '[bool]' }
+    '^Int32$' { return '[int]' }
+    '^Guid$' { return '[guid]' }
+    '^DateTime$' { return '[datetime]' }
+    '^SecureString$' { return '[securestring]' }
+    '^PSCredential$' { return '[pscredential]' }
+    '\[\]$' { return '[string[]]' }
+    default { return '' }
+  }
+}
+
+function New-FakeCmdletText([string]$Name, $Sets) {
+  $shouldProcess = $false
+  $parameters = [ordered]@{}
+  foreach ($set in $Sets) {
+    foreach ($p in $set.parameters) {
+      if ($p.name -eq 'WhatIf' -or $p.name -eq 'Confirm') { $shouldProcess = $true; continue }
+      if ($script:CommonParameters -contains $p.name) { continue }
+      if (-not $parameters.Contains($p.name)) { $parameters[$p.name] = [ordered]@{ type = (Get-FakeParameterType $p.type); sets = @() } }
+      $entry = $parameters[$p.name]
+      if ($entry.type -ne (Get-FakeParameterType $p.type)) { $entry.type = '' }
+      $entry.sets += , @($set.name, [bool]$p.mandatory)
+    }
+  }
+  $lines = [System.Collections.Generic.List[string]]::new()
+  $lines.Add("function $Name {")
+  $binding = "DefaultParameterSetName = '$($Sets[0].name)', PositionalBinding = `$false"
+  if ($shouldProcess) { $binding += ', SupportsShouldProcess = $true' }
+  $lines.Add("  [CmdletBinding($binding)]")
+  $lines.Add('  param(')
+  $declarations = foreach ($parameterName in $parameters.Keys) {
+    $entry = $parameters[$parameterName]
+    $attributes = foreach ($use in $entry.sets) { "    [Parameter(ParameterSetName = '$($use[0])', Mandatory = `$$($use[1]))]" }
+    ($attributes -join "`n") + "`n    $($entry.type)`$$parameterName"
+  }
+  $lines.Add(($declarations -join ",`n"))
+  $lines.Add('  )')
+  $lines.Add("  Invoke-FakeCmdlet '$Name' `$PSBoundParameters")
+  $lines.Add('}')
+  return $lines -join "`n"
+}
+
+$description = Send-FakeRequest 'GET' '/cmdlets' $null
+$names = [System.Collections.Generic.List[string]]::new()
+$texts = foreach ($cmdlet in $description.cmdlets.PSObject.Properties) {
+  # Names come from our own reference file; checked anyway, since they become code.
+  if ($cmdlet.Name -notmatch '^[A-Z][A-Za-z]+-[A-Z][A-Za-z0-9]+$') { throw "unexpected cmdlet name in the description: $($cmdlet.Name)" }
+  foreach ($set in $cmdlet.Value) {
+    if ($set.name -notmatch '^[A-Za-z0-9_]+$') { throw "unexpected parameter set name for $($cmdlet.Name)" }
+    foreach ($p in $set.parameters) {
+      if ($p.name -notmatch '^[A-Za-z][A-Za-z0-9]*$') { throw "unexpected parameter name for $($cmdlet.Name)" }
+    }
+  }
+  $names.Add($cmdlet.Name)
+  New-FakeCmdletText $cmdlet.Name @($cmdlet.Value)
+}
+. ([ScriptBlock]::Create($texts -join "`n`n"))
+Export-ModuleMember -Function $names.ToArray()

@@ -1,0 +1,157 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import {
+  type CmdletCall,
+  type CmdletObject,
+  cmdletCallSchema,
+  type ExchangePort,
+  exchangeErrorDataSchema,
+  isTeamsOAuthError,
+} from '@teams-oauth/core'
+import reference from '../cmdlet-reference.json'
+
+/** What the PowerShell door needs of a fake tenant (FakeTenant has all of it). */
+export interface PwshDoorTenant {
+  invokeCmdlet(call: CmdletCall): Promise<CmdletObject[]>
+  exchange: Pick<ExchangePort, 'hasParameter'>
+  readonly faultHooks: { nextCmdletCall(): { kill: boolean } }
+}
+
+export interface FakeExchangeServer {
+  /** http://127.0.0.1:<port>: pass it to the stand-in module (-ArgumentList or $env:TEAMS_OAUTH_FAKE_URL). */
+  url: string
+  /** Path of the stand-in module, TeamsOAuth.Fake.psm1. */
+  modulePath: string
+  close(): Promise<void>
+}
+
+interface ParameterSpec {
+  name: string
+  type: string
+  mandatory: boolean
+}
+type ParameterSets = { name: string; parameters: ParameterSpec[] }[]
+
+const referenceCmdlets = (reference as unknown as { cmdlets: Record<string, { sets: ParameterSets }> })
+  .cmdlets
+
+/** Parameters only some builds have; the model says whether this one does. */
+const buildParameters: { cmdlet: string; parameter: ParameterSpec }[] = [
+  {
+    cmdlet: 'New-MailUser',
+    parameter: { name: 'ApplicationAccount', type: 'SwitchParameter', mandatory: false },
+  },
+]
+
+/** The stand-in module's path: ../pwsh/TeamsOAuth.Fake.psm1 from the built files and from the sources alike. */
+export function fakeModulePath(): string {
+  const here = typeof __filename === 'string' ? pathToFileURL(__filename).href : import.meta.url
+  return fileURLToPath(new URL('../pwsh/TeamsOAuth.Fake.psm1', here))
+}
+
+/**
+ * Serves the fake tenant to the PowerShell stand-in over loopback HTTP:
+ * GET /cmdlets (the cmdlets and their parameter sets, for the stand-in to declare) and
+ * POST /invoke ({cmdlet, params} -> {ok, value} | {ok: false, error} | {kill: true}).
+ */
+export async function startFakeExchangeServer(tenant: PwshDoorTenant): Promise<FakeExchangeServer> {
+  const server = createServer((request, response) => {
+    handle(tenant, request, response).catch((error: unknown) => {
+      send(response, 500, { ok: false, error: doorError(error) })
+    })
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => resolve())
+  })
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    modulePath: fakeModulePath(),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+async function handle(
+  tenant: PwshDoorTenant,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  if (request.method === 'GET' && request.url === '/cmdlets') {
+    send(response, 200, { cmdlets: await describeCmdlets(tenant) })
+    return
+  }
+  if (request.method === 'POST' && request.url === '/invoke') {
+    const parsed = cmdletCallSchema.safeParse(JSON.parse(await readBody(request)))
+    if (!parsed.success) {
+      send(response, 400, {
+        ok: false,
+        error: doorError(new Error(`not a cmdlet call: ${parsed.error.message}`)),
+      })
+      return
+    }
+    if (tenant.faultHooks.nextCmdletCall().kill) {
+      send(response, 200, { kill: true })
+      return
+    }
+    try {
+      send(response, 200, { ok: true, value: await tenant.invokeCmdlet(parsed.data) })
+    } catch (error) {
+      send(response, 200, { ok: false, error: doorError(error) })
+    }
+    return
+  }
+  send(response, 404, {
+    ok: false,
+    error: doorError(new Error(`no such route: ${request.method} ${request.url}`)),
+  })
+}
+
+async function describeCmdlets(tenant: PwshDoorTenant): Promise<Record<string, ParameterSets>> {
+  const cmdlets: Record<string, ParameterSets> = {}
+  for (const [name, spec] of Object.entries(referenceCmdlets)) cmdlets[name] = spec.sets
+  for (const { cmdlet, parameter } of buildParameters) {
+    const sets = cmdlets[cmdlet]
+    if (!sets || !(await tenant.exchange.hasParameter(cmdlet, parameter.name))) continue
+    cmdlets[cmdlet] = sets.map((set) => ({ ...set, parameters: [...set.parameters, parameter] }))
+  }
+  return cmdlets
+}
+
+/** The model's ExchangeErrorData when it is one; otherwise an error of the door itself. */
+function doorError(error: unknown): Record<string, unknown> {
+  if (isTeamsOAuthError(error)) {
+    const data = exchangeErrorDataSchema.safeParse(error.data)
+    if (data.success) return data.data
+  }
+  return {
+    message: error instanceof Error ? error.message : String(error),
+    category: 'NotSpecified',
+    reason: error instanceof Error ? error.name : 'Error',
+    fullyQualifiedErrorId: 'FakeExchangeServerError',
+    target: null,
+  }
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    request.on('data', (chunk: Buffer) => chunks.push(chunk))
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    request.on('error', reject)
+  })
+}
+
+function send(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body)
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  })
+  response.end(text)
+}
