@@ -1,1 +1,6 @@
-export {}
+export {
+  type ConnectExchangeOptions,
+  connectExchange,
+  type ExchangeConnection,
+  type ExchangeConnectionPort,
+} from './connect'

@@ -166,12 +166,12 @@ function global:Invoke-TeamsOAuthRequest($Request) {
   if ($null -eq $params) { $params = @{} }
   if ($Request['kind'] -eq 'script') {
     $block = [ScriptBlock]::Create([string]$Request['script'])
-    return @(& $block @params)
+    return ,@(& $block @params)
   }
   $name = [string]$Request['command']
   $command = Get-Command -Name $name -CommandType Cmdlet, Function, Alias -ErrorAction Stop
   if ($command.Parameters.ContainsKey('ErrorAction')) { $params['ErrorAction'] = 'Stop' }
-  return @(& $command @params)
+  return ,@(& $command @params)
 }
 
 function global:__TeamsOAuthCall([string]$Payload) {
