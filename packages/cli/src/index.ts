@@ -1,1 +1,2 @@
-export {}
+export { type CliIO, exitCodes } from './io'
+export { createProgram, main } from './program'

@@ -1,0 +1,106 @@
+import { Command, CommanderError, Option } from 'commander'
+import { type CliIO, exitCodes } from './io'
+import { version } from './version'
+
+type Runner = (io: CliIO, options: Record<string, unknown>) => Promise<number>
+
+const targetOptions = (command: Command) =>
+  command
+    .addOption(new Option('--profile <name>', 'which procedure').choices(['teams', 'sfbonline', 'all']).default('teams'))
+    .option('--domain <domain>', 'a domain verified in your tenant (the application accounts\' addresses end in it)')
+    .option('--domain-controller <fqdn>', 'pin every Exchange write to this domain controller')
+    .option('--exchange <target>', 'fake | local | a remote PowerShell URI (https://ex01.contoso.com/PowerShell/)', 'fake')
+    .option('--entra <path>', 'fake | graph | msol (MSOnline, retired in 2025)', 'fake')
+    .option('--graph-url <url>', 'Microsoft Graph base URL (national clouds)')
+    .option('--tenant <id>', 'the Entra tenant id or domain, for sign-in')
+    .option('--certificate <file>', 'the auth certificate (.cer, .pem or .p7b) instead of exporting it from Exchange')
+    .option('--state <file>', "the fake tenant's state, kept between runs (with --exchange fake or --entra fake)")
+    .option('--drop-expired-keys', 'drop expired keys from the service principals (the plan names them)', false)
+    .option('--json', 'print exactly one JSON document on stdout', false)
+    .option('--verbose', 'more progress on stderr', false)
+
+const examples = (command: Command, lines: string[]) =>
+  command.addHelpText('after', `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`)
+
+export function createProgram(io: CliIO, setExit: (code: number) => void): Command {
+  const program = new Command('teams-oauth')
+    .description(
+      'Configure, check and repair OAuth between Microsoft Teams services and on-premises Exchange Server,\n' +
+        'so delegates can add Teams meetings for on-premises delegators.',
+    )
+    .version(version, '-V, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError('(teams-oauth <command> --help shows the options and an example)')
+  examples(program, ['teams-oauth demo', 'teams-oauth plan --profile teams --domain contoso.com --exchange local --entra graph'])
+
+  const run = (load: () => Promise<Runner>) =>
+    async function (this: Command) {
+      const options = this.opts()
+      const { fail } = await import('./commands/shared')
+      try {
+        setExit(await (await load())(io, options))
+      } catch (error) {
+        setExit(fail(io, Boolean(options.json), error))
+      }
+    }
+
+  examples(
+    program
+      .command('demo')
+      .description('plan, apply and verify the whole fix on an embedded fake organisation and tenant')
+      .addOption(new Option('--profile <name>', 'which procedure').choices(['teams', 'sfbonline', 'all']).default('all'))
+      .option('--json', 'print exactly one JSON document on stdout', false)
+      .action(run(async () => (await import('./commands/demo')).demoCommand)),
+    ['teams-oauth demo', 'teams-oauth demo --profile sfbonline'],
+  )
+
+  examples(
+    targetOptions(program.command('plan').description('read both systems and show what apply would change; changes nothing')).action(
+      run(async () => (await import('./commands/plan')).planCommand),
+    ),
+    ['teams-oauth plan --domain contoso.com --state tenant.json --json'],
+  )
+
+  examples(
+    targetOptions(program.command('apply').description('carry out the plan, journaling each change for rollback'))
+      .option('--journal <file>', 'the record of changes (appended to)', 'teams-oauth-journal.json')
+      .option('--what-if', 'show the plan and change nothing', false)
+      .option('--yes', 'change without asking (required when no one is at the terminal)', false)
+      .action(run(async () => (await import('./commands/apply')).applyCommand)),
+    [
+      'teams-oauth apply --profile all --domain contoso.com --state tenant.json --yes',
+      'teams-oauth apply --domain contoso.com --exchange local --entra graph --tenant contoso.onmicrosoft.com',
+    ],
+  )
+
+  examples(
+    targetOptions(program.command('verify').description('read both systems and report each step, desired against actual')).action(
+      run(async () => (await import('./commands/verify')).verifyCommand),
+    ),
+    ['teams-oauth verify --domain contoso.com --state tenant.json'],
+  )
+
+  return program
+}
+
+/** Runs the CLI; resolves to the exit code (0 done, 1 failed, 2 bad input, 3 not in the desired state). */
+export async function main(argv: string[], io?: CliIO): Promise<number> {
+  const theIO = io ?? (await import('./io')).processIO()
+  let code: number = exitCodes.ok
+  const program = createProgram(theIO, (c) => {
+    code = c
+  })
+  try {
+    await program.parseAsync(argv, { from: 'user' })
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help')
+        return exitCodes.ok
+      if (error.code === 'commander.executeSubCommandAsync') return code
+      return exitCodes.usage
+    }
+    throw error
+  }
+  return code
+}

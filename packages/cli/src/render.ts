@@ -1,0 +1,63 @@
+import { type Action, type Plan, psCall, type VerifyReport } from '@teams-oauth/core'
+import { type CliIO, paint } from './io'
+
+export function describeAction(action: Action): string {
+  if (action.system === 'exchange') return psCall(action.cmdlet, action.params)
+  if (action.op === 'addKey') {
+    const dropped = action.dropKeyIds.length ? `, dropping expired key(s) ${action.dropKeyIds.join(', ')}` : ''
+    return `add certificate ${action.certificate.thumbprint} as a Verify key to ${action.displayName} (${action.appId}), keeping every other key${dropped}`
+  }
+  return `remove certificate ${action.thumbprint} from the service principal of ${action.appId}${action.restore.length ? ` and restore ${action.restore.length} key(s)` : ''}`
+}
+
+export function renderPlan(io: CliIO, planned: Plan, isTTY: boolean): string {
+  const c = paint(io, isTTY)
+  const { input } = planned.runbook
+  const lines = [
+    c.bold(
+      `Plan for profile ${input.profile} on ${input.domain}: ${planned.actions.length === 0 ? 'nothing to change' : `${planned.actions.length} change(s)`}`,
+    ),
+  ]
+  for (const step of planned.steps) {
+    const mark = step.actions.length === 0 ? c.green('✓') : c.yellow('•')
+    lines.push(`${mark} ${step.title}${step.actions.length === 0 ? c.dim(`: ${step.actual}`) : ''}`)
+    for (const { action, reason } of step.actions) {
+      lines.push(`    + ${describeAction(action)}`, c.dim(`      why: ${reason}`))
+    }
+    for (const note of step.notes) lines.push(c.yellow(`    ! ${note}`))
+  }
+  return `${lines.join('\n')}\n`
+}
+
+export function renderVerify(io: CliIO, report: VerifyReport, isTTY: boolean): string {
+  const c = paint(io, isTTY)
+  const lines = [
+    c.bold(report.ok ? 'Verify: every step is in the desired state' : 'Verify: some steps are not in the desired state'),
+  ]
+  for (const step of report.steps) {
+    lines.push(
+      step.status === 'ok'
+        ? `${c.green('✓ ok   ')} ${step.title}: ${step.actual}`
+        : `${c.red('✗ drift')} ${step.title}: wanted ${step.desired}; found ${step.actual}`,
+    )
+  }
+  return `${lines.join('\n')}\n`
+}
+
+/** Plan as JSON: one document, each action with its step and reason. */
+export const planDocument = (planned: Plan) => ({
+  command: 'plan',
+  profile: planned.runbook.input.profile,
+  domain: planned.runbook.input.domain,
+  createdAt: planned.createdAt,
+  actions: planned.actions.map((a) => ({ step: a.step, title: a.title, reason: a.reason, action: a.action })),
+  steps: planned.steps.map((s) => ({
+    id: s.id,
+    kind: s.kind,
+    title: s.title,
+    desired: s.desired,
+    actual: s.actual,
+    notes: s.notes,
+    actions: s.actions.length,
+  })),
+})

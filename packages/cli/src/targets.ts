@@ -1,0 +1,85 @@
+import type { EntraPort, ExchangePort, Targets } from '@teams-oauth/core'
+import type { CliIO } from './io'
+import { type LoadedFake, loadFake } from './fake-state'
+import type { TargetOptions } from './options'
+
+export interface OpenTargets {
+  targets: Targets
+  fake: LoadedFake | null
+  /** Saves the fake's state (if any) and closes the sessions. */
+  close(): Promise<void>
+}
+
+const graphScopes = (baseUrl: string) => `${baseUrl.replace(/\/+$/, '')}/.default`
+
+/** A bearer token from TEAMS_OAUTH_GRAPH_TOKEN, else from @azure/identity (loaded only here). */
+async function tokenProvider(options: TargetOptions, io: CliIO): Promise<() => Promise<string>> {
+  const fixed = io.env.TEAMS_OAUTH_GRAPH_TOKEN
+  if (fixed) return async () => fixed
+  const identity = await import('@azure/identity')
+  const tenantId = options.tenant ?? io.env.AZURE_TENANT_ID
+  const clientId = io.env.AZURE_CLIENT_ID
+  let credential: import('@azure/identity').TokenCredential
+  if (clientId && io.env.AZURE_CLIENT_CERTIFICATE_PATH && tenantId) {
+    credential = new identity.ClientCertificateCredential(tenantId, clientId, {
+      certificatePath: io.env.AZURE_CLIENT_CERTIFICATE_PATH,
+    })
+  } else if (io.env.TEAMS_OAUTH_MANAGED_IDENTITY === '1') {
+    credential = clientId ? new identity.ManagedIdentityCredential({ clientId }) : new identity.ManagedIdentityCredential()
+  } else {
+    credential = new identity.DeviceCodeCredential({
+      ...(tenantId ? { tenantId } : {}),
+      // Microsoft Graph Command Line Tools, the public client admins already consent to for Graph PowerShell
+      clientId: clientId ?? '14d82eec-204b-4c2f-b7e8-296a70dab67e',
+      userPromptCallback: (info) => io.stderr(`${info.message}\n`),
+    })
+  }
+  const baseUrl = options.graphUrl ?? 'https://graph.microsoft.com'
+  const scope = credential instanceof identity.DeviceCodeCredential ? `${baseUrl}/Application.ReadWrite.All` : graphScopes(baseUrl)
+  return async () => {
+    const token = await credential.getToken(scope)
+    if (!token) throw new Error('no token was issued for Microsoft Graph')
+    return token.token
+  }
+}
+
+export async function openTargets(options: TargetOptions, io: CliIO): Promise<OpenTargets> {
+  const progress = (message: string) => {
+    if (!options.json || options.verbose) io.stderr(`${message}\n`)
+  }
+  const fake = options.exchange === 'fake' || options.entra === 'fake' ? await loadFake(options.state, io.env) : null
+  const closers: (() => Promise<void>)[] = []
+  let exchange: ExchangePort
+  if (options.exchange === 'fake') exchange = fake!.tenant.exchange
+  else {
+    const { connectExchange } = await import('@teams-oauth/exchange')
+    progress(options.exchange === 'local' ? 'Connecting to the local Exchange Management Shell…' : `Connecting to ${options.exchange}…`)
+    exchange = await connectExchange(
+      options.exchange === 'local'
+        ? { mode: 'local', onProgress: progress }
+        : { mode: 'remote', connectionUri: options.exchange, onProgress: progress },
+    )
+    closers.push(async () => exchange.close?.())
+  }
+  let entra: EntraPort
+  if (options.entra === 'fake') entra = fake!.tenant.entra
+  else if (options.entra === 'graph') {
+    const { graphEntra } = await import('@teams-oauth/graph')
+    entra = graphEntra({
+      ...(options.graphUrl ? { baseUrl: options.graphUrl } : {}),
+      tokenProvider: await tokenProvider(options, io),
+    })
+  } else {
+    const { msolEntra } = await import('@teams-oauth/msol')
+    entra = msolEntra({})
+    closers.push(async () => entra.close?.())
+  }
+  return {
+    targets: { exchange, entra },
+    fake,
+    async close() {
+      fake?.save()
+      for (const close of closers) await close()
+    },
+  }
+}

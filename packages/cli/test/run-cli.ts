@@ -1,0 +1,35 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type CliIO, main } from '../src/index'
+
+export interface CliRun {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+/** Runs the CLI in process, as a script would: no TTY, no one to confirm. */
+export async function runCli(
+  args: string[],
+  options: { env?: Record<string, string>; interactive?: boolean; answer?: boolean } = {},
+): Promise<CliRun> {
+  let stdout = ''
+  let stderr = ''
+  const io: CliIO = {
+    stdout: (text) => {
+      stdout += text
+    },
+    stderr: (text) => {
+      stderr += text
+    },
+    env: { NO_COLOR: '1', ...options.env },
+    interactive: options.interactive ?? false,
+    confirm: async () => options.answer ?? false,
+    cwd: process.cwd(),
+  }
+  const code = await main(args, io)
+  return { code, stdout, stderr }
+}
+
+export const tempDir = () => mkdtempSync(join(tmpdir(), 'teams-oauth-cli-'))

@@ -1,0 +1,50 @@
+import { apply, buildRunbook, emptyJournal, plan, profileNames, rollback } from '@teams-oauth/core'
+import { describe, expect, it } from 'vitest'
+import { createFakeTenant } from '../src/index'
+
+describe('rollback', () => {
+  it.each(profileNames)('returns the state to what it was before apply (profile %s)', async (profile) => {
+    const tenant = createFakeTenant()
+    const before = tenant.state()
+    const runbook = buildRunbook({ profile, domain: 'contoso.com' })
+    const { journal } = await apply(await plan(runbook, tenant), tenant)
+    expect(tenant.state()).not.toEqual(before)
+    await rollback(journal, tenant)
+    expect(tenant.state()).toEqual(before)
+  })
+
+  it('undoes a failed run from its journal, and running it twice changes nothing more', async () => {
+    const tenant = createFakeTenant()
+    const before = tenant.state()
+    const journal = emptyJournal()
+    tenant.faults.failWrite(7)
+    const runbook = buildRunbook({ profile: 'all', domain: 'contoso.com' })
+    await expect(apply(await plan(runbook, tenant), tenant, { journal })).rejects.toThrow()
+    expect(journal.entries.length).toBe(6)
+    await rollback(journal, tenant)
+    expect(tenant.state()).toEqual(before)
+    const writes = tenant.changes.length
+    await rollback(journal, tenant)
+    expect(tenant.state()).toEqual(before)
+    expect(tenant.changes.length).toBe(writes)
+  })
+
+  it('removes nothing that existed before apply: an existing disabled partner application is only set back', async () => {
+    const tenant = createFakeTenant()
+    await tenant.invokeCmdlet({
+      cmdlet: 'New-PartnerApplication',
+      params: { Name: 'Skype for Business Online', ApplicationIdentifier: '00000004-0000-0ff1-ce00-000000000000', Enabled: false },
+    })
+    const before = tenant.state()
+    const runbook = buildRunbook({ profile: 'sfbonline', domain: 'contoso.com' })
+    const planned = await plan(runbook, tenant)
+    expect(planned.actions.map((a) => a.action)).toContainEqual(
+      expect.objectContaining({ cmdlet: 'Set-PartnerApplication', params: expect.objectContaining({ Identity: 'Skype for Business Online', Enabled: true }) }),
+    )
+    const { journal } = await apply(planned, tenant)
+    const what = await rollback(journal, tenant, { whatIf: true })
+    expect(what.undone.map((u) => u.action)).not.toContainEqual(expect.objectContaining({ cmdlet: 'Remove-PartnerApplication' }))
+    await rollback(journal, tenant)
+    expect(tenant.state()).toEqual(before)
+  })
+})
