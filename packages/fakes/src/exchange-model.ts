@@ -1,0 +1,281 @@
+import type { CmdletObject } from '@teams-oauth/core'
+import { describeCertificate } from './certificates'
+import type {
+  AuthServerState,
+  EwsPolicyState,
+  ExchangeServerState,
+  ExchangeState,
+  MailboxState,
+  MailUserState,
+  ManagementRoleState,
+  PartnerApplicationState,
+  RoleAssignmentState,
+  RoleEntryState,
+  StoredCertificateState,
+} from './state'
+
+/** Lookups over the Exchange organisation and the objects its Get-* cmdlets print. */
+
+const same = (a: string | null | undefined, b: string | null | undefined) =>
+  a != null && b != null && a.toLowerCase() === b.toLowerCase()
+
+/** Exchange's wildcard match: `*` anywhere, case-insensitive. */
+export function wildcardMatch(pattern: string, value: string): boolean {
+  const regex = new RegExp(`^${pattern.split('*').map(escapeRegex).join('.*')}$`, 'i')
+  return regex.test(value)
+}
+const escapeRegex = (text: string) => text.replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+
+export const organizationDn = (state: ExchangeState) =>
+  state.organization.domain
+    .split('.')
+    .map((part) => `DC=${part}`)
+    .join(',')
+
+export const configurationDn = (state: ExchangeState) =>
+  `CN=${state.organization.name},CN=Microsoft Exchange,CN=Services,CN=Configuration,${organizationDn(state)}`
+
+export const recipientIdentity = (state: ExchangeState, name: string) =>
+  `${state.organization.domain}/Users/${name}`
+export const recipientDn = (state: ExchangeState, name: string) =>
+  `CN=${name},CN=Users,${organizationDn(state)}`
+
+export type Recipient = { kind: 'mailUser'; value: MailUserState } | { kind: 'mailbox'; value: MailboxState }
+
+/** Resolves a recipient as Exchange's identity parameters do: name, alias, identity, DN, GUID or address. */
+export function findRecipient(state: ExchangeState, identity: string): Recipient | null {
+  const id = identity.trim()
+  const matches = (name: string, alias: string, guid: string, addresses: string[]) =>
+    same(id, name) ||
+    same(id, alias) ||
+    same(id, guid) ||
+    same(id, recipientIdentity(state, name)) ||
+    same(id, recipientDn(state, name)) ||
+    addresses.some((address) => same(id, address) || same(`SMTP:${id}`, address))
+  for (const user of state.mailUsers) {
+    const addresses = [user.externalEmailAddress, `${user.alias}@${state.organization.domain}`]
+    if (matches(user.name, user.alias, user.guid, addresses)) return { kind: 'mailUser', value: user }
+  }
+  for (const mailbox of state.mailboxes) {
+    const addresses = [mailbox.primarySmtpAddress, mailbox.userPrincipalName]
+    if (matches(mailbox.name, mailbox.alias, mailbox.guid, addresses) || same(id, mailbox.displayName)) {
+      return { kind: 'mailbox', value: mailbox }
+    }
+  }
+  return null
+}
+
+export function findMailUser(state: ExchangeState, identity: string): MailUserState | null {
+  const found = findRecipient(state, identity)
+  return found?.kind === 'mailUser' ? found.value : null
+}
+
+export function findMailbox(state: ExchangeState, identity: string): MailboxState | null {
+  const found = findRecipient(state, identity)
+  return found?.kind === 'mailbox' ? found.value : null
+}
+
+export function findRole(state: ExchangeState, identity: string): ManagementRoleState | null {
+  return state.roles.find((role) => same(role.name, identity)) ?? null
+}
+
+export function findServer(state: ExchangeState, identity: string): ExchangeServerState | null {
+  return state.servers.find((server) => same(server.name, identity) || same(server.fqdn, identity)) ?? null
+}
+
+export function findPartnerApplication(
+  state: ExchangeState,
+  identity: string,
+): PartnerApplicationState | null {
+  return state.partnerApplications.find((app) => same(app.name, identity)) ?? null
+}
+
+export function findAuthServer(state: ExchangeState, identity: string): AuthServerState | null {
+  return state.authServers.find((server) => same(server.name, identity)) ?? null
+}
+
+export function findRoleAssignment(state: ExchangeState, identity: string): RoleAssignmentState | null {
+  return state.roleAssignments.find((assignment) => same(assignment.name, identity)) ?? null
+}
+
+export const recipientName = (recipient: Recipient) => recipient.value.name
+
+// ---- output objects, named as Exchange names the properties ----
+
+export function mailUserObject(state: ExchangeState, user: MailUserState): CmdletObject {
+  return {
+    Name: user.name,
+    Identity: recipientIdentity(state, user.name),
+    DistinguishedName: recipientDn(state, user.name),
+    Alias: user.alias,
+    DisplayName: user.displayName,
+    ExternalEmailAddress: user.externalEmailAddress,
+    PrimarySmtpAddress: `${user.alias}@${state.organization.domain}`,
+    EmailAddresses: [`SMTP:${user.alias}@${state.organization.domain}`, user.externalEmailAddress],
+    HiddenFromAddressListsEnabled: user.hiddenFromAddressListsEnabled,
+    RecipientType: 'MailUser',
+    RecipientTypeDetails: 'MailUser',
+    Guid: user.guid,
+    OrganizationalUnit: `${state.organization.domain}/Users`,
+  }
+}
+
+export function mailboxObject(state: ExchangeState, mailbox: MailboxState): CmdletObject {
+  return {
+    Name: mailbox.name,
+    Alias: mailbox.alias,
+    DisplayName: mailbox.displayName,
+    Identity: recipientIdentity(state, mailbox.name),
+    DistinguishedName: recipientDn(state, mailbox.name),
+    PrimarySmtpAddress: mailbox.primarySmtpAddress,
+    UserPrincipalName: mailbox.userPrincipalName,
+    ServerName: mailbox.serverName.toLowerCase(),
+    RecipientTypeDetails: 'UserMailbox',
+    Languages: [mailbox.language],
+    Guid: mailbox.guid,
+  }
+}
+
+export function roleObject(role: ManagementRoleState): CmdletObject {
+  return {
+    Name: role.name,
+    Identity: role.name,
+    Parent: role.parent ?? '',
+    RoleType: role.roleType,
+    IsRootRole: role.parent === null,
+    IsEndUserRole: false,
+    ImplicitRecipientReadScope: 'Organization',
+    ImplicitRecipientWriteScope: 'Organization',
+    Description: role.description,
+    RoleEntries: role.entries.map((entry) => `(${role.name}) ${entry.name}`),
+  }
+}
+
+export function roleEntryObject(role: ManagementRoleState, entry: RoleEntryState): CmdletObject {
+  return {
+    Name: entry.name,
+    Role: role.name,
+    Identity: `${role.name}\\${entry.name}`,
+    Parameters: [...entry.parameters],
+    Type: entry.type,
+  }
+}
+
+export function roleAssignmentObject(state: ExchangeState, assignment: RoleAssignmentState): CmdletObject {
+  return {
+    Name: assignment.name,
+    Identity: assignment.name,
+    Role: assignment.role,
+    RoleAssigneeName: assignment.roleAssignee,
+    RoleAssignee: recipientIdentity(state, assignment.roleAssignee),
+    RoleAssigneeType: assignment.roleAssigneeType,
+    AssignmentMethod: 'Direct',
+    RoleAssignmentDelegationType: 'Regular',
+    RecipientWriteScope: 'Organization',
+    ConfigWriteScope: 'OrganizationConfig',
+    Enabled: assignment.enabled,
+  }
+}
+
+export function partnerApplicationObject(state: ExchangeState, app: PartnerApplicationState): CmdletObject {
+  return {
+    Name: app.name,
+    Identity: app.name,
+    ApplicationIdentifier: app.applicationIdentifier,
+    Enabled: app.enabled,
+    LinkedAccount: app.linkedAccount === null ? null : recipientIdentity(state, app.linkedAccount),
+    Realm: app.realm,
+    UseAuthServer: app.useAuthServer,
+    AuthMetadataUrl: app.authMetadataUrl,
+    AccountType: app.accountType,
+    ActAsPermissions: [],
+    AppOnlyPermissions: [],
+    IssuerIdentifier: '',
+  }
+}
+
+export function authConfigObject(state: ExchangeState): CmdletObject {
+  const config = state.authConfig
+  return {
+    Name: 'Auth Configuration',
+    Identity: 'Auth Configuration',
+    CurrentCertificateThumbprint: config.currentCertificateThumbprint,
+    PreviousCertificateThumbprint: config.previousCertificateThumbprint,
+    NextCertificateThumbprint: config.nextCertificateThumbprint,
+    NextCertificateEffectiveDate: config.nextCertificateEffectiveDate,
+    ServiceName: config.serviceName,
+    Realm: config.realm,
+  }
+}
+
+export function authServerObject(server: AuthServerState): CmdletObject {
+  return {
+    Name: server.name,
+    Identity: server.name,
+    Type: server.type,
+    Enabled: server.enabled,
+    IssuerIdentifier: server.issuerIdentifier,
+    AuthMetadataUrl: server.authMetadataUrl,
+    Realm: server.realm,
+  }
+}
+
+export function exchangeServerObject(server: ExchangeServerState): CmdletObject {
+  return {
+    Name: server.name,
+    Identity: server.name,
+    Fqdn: server.fqdn,
+    AdminDisplayVersion: server.adminDisplayVersion,
+    ServerRole: server.serverRole,
+    Edition: 'StandardEvaluation',
+    IsExchangeTrialEdition: false,
+  }
+}
+
+export function exchangeCertificateObject(
+  server: ExchangeServerState,
+  stored: StoredCertificateState,
+): CmdletObject {
+  const der = new Uint8Array(Buffer.from(stored.der, 'base64'))
+  const info = describeCertificate(der)
+  return {
+    Identity: `${server.fqdn}\\${stored.thumbprint}`,
+    Thumbprint: stored.thumbprint,
+    Subject: info.subject,
+    Issuer: info.subject,
+    NotBefore: info.notBefore.toISOString(),
+    NotAfter: info.notAfter.toISOString(),
+    FriendlyName: stored.friendlyName,
+    Services: stored.services,
+    HasPrivateKey: true,
+    IsSelfSigned: true,
+    Status: info.notAfter.getTime() < Date.now() ? 'DateInvalid' : 'Valid',
+    RawData: stored.der,
+  }
+}
+
+export function ewsObject(policy: EwsPolicyState): CmdletObject {
+  return {
+    EwsApplicationAccessPolicy: policy.ewsApplicationAccessPolicy,
+    EwsAllowList: policy.ewsAllowList === null ? null : [...policy.ewsAllowList],
+    EwsBlockList: policy.ewsBlockList === null ? null : [...policy.ewsBlockList],
+    EwsEnabled: policy.ewsEnabled,
+  }
+}
+
+export function organizationConfigObject(state: ExchangeState): CmdletObject {
+  return {
+    Name: state.organization.name,
+    Identity: state.organization.name,
+    ...ewsObject(state.organization.ews),
+  }
+}
+
+export function casMailboxObject(state: ExchangeState, mailbox: MailboxState): CmdletObject {
+  return {
+    Identity: recipientIdentity(state, mailbox.name),
+    Name: mailbox.name,
+    PrimarySmtpAddress: mailbox.primarySmtpAddress,
+    ...ewsObject(mailbox.cas),
+  }
+}

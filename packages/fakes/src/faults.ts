@@ -1,0 +1,91 @@
+/** What the Graph door does to one request. */
+export type GraphFault =
+  | { kind: 'throttle'; status: 429 | 503; retryAfterSeconds: number }
+  /** Drop the connection; for a PATCH, `afterWrite` says whether the write applies first. */
+  | { kind: 'dropConnection'; afterWrite: boolean }
+
+export interface FaultSwitches {
+  /** The n-th write from now (1-based, Exchange and Entra writes counted together) fails once. */
+  failWrite(n: number): void
+  /** The next `times` Graph-door requests answer `status` with Retry-After. */
+  throttle(options: { times: number; status?: 429 | 503; retryAfterSeconds?: number }): void
+  /** Graph door: the n-th request from now has its connection dropped. */
+  dropConnection(options: { atRequest: number; afterWrite?: boolean }): void
+  /** PowerShell door: the n-th forwarded call from now makes the stand-in kill its own process. */
+  killSession(options: { atCall: number }): void
+  reset(): void
+}
+
+export interface FaultHooks {
+  nextGraphRequest(): GraphFault | null
+  nextCmdletCall(): { kill: boolean }
+}
+
+const positive = (n: number, what: string) => {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${what} must be a whole number from 1`)
+}
+
+/** Counters and armed faults. Nothing here is part of the model's state. */
+export class Faults implements FaultSwitches, FaultHooks {
+  private writes = 0
+  private graphRequests = 0
+  private cmdletCalls = 0
+  private failingWrites = new Set<number>()
+  private throttles: { status: 429 | 503; retryAfterSeconds: number }[] = []
+  private drops = new Map<number, boolean>()
+  private kills = new Set<number>()
+
+  failWrite(n: number): void {
+    positive(n, 'failWrite(n)')
+    this.failingWrites.add(this.writes + n)
+  }
+
+  throttle(options: { times: number; status?: 429 | 503; retryAfterSeconds?: number }): void {
+    positive(options.times, 'throttle({ times })')
+    for (let i = 0; i < options.times; i++) {
+      this.throttles.push({
+        status: options.status ?? 429,
+        retryAfterSeconds: options.retryAfterSeconds ?? 1,
+      })
+    }
+  }
+
+  dropConnection(options: { atRequest: number; afterWrite?: boolean }): void {
+    positive(options.atRequest, 'dropConnection({ atRequest })')
+    this.drops.set(this.graphRequests + options.atRequest, options.afterWrite ?? false)
+  }
+
+  killSession(options: { atCall: number }): void {
+    positive(options.atCall, 'killSession({ atCall })')
+    this.kills.add(this.cmdletCalls + options.atCall)
+  }
+
+  reset(): void {
+    this.failingWrites.clear()
+    this.throttles = []
+    this.drops.clear()
+    this.kills.clear()
+  }
+
+  /** Counts one write; true when this write is armed to fail. */
+  nextWrite(): boolean {
+    this.writes += 1
+    return this.failingWrites.delete(this.writes)
+  }
+
+  nextGraphRequest(): GraphFault | null {
+    this.graphRequests += 1
+    const drop = this.drops.get(this.graphRequests)
+    if (drop !== undefined) {
+      this.drops.delete(this.graphRequests)
+      return { kind: 'dropConnection', afterWrite: drop }
+    }
+    const throttle = this.throttles.shift()
+    return throttle ? { kind: 'throttle', ...throttle } : null
+  }
+
+  nextCmdletCall(): { kill: boolean } {
+    this.cmdletCalls += 1
+    return { kill: this.kills.delete(this.cmdletCalls) }
+  }
+}

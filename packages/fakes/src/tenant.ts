@@ -1,0 +1,309 @@
+import {
+  type CmdletCall,
+  type CmdletObject,
+  cmdletCallSchema,
+  type EntraPort,
+  type ExchangePort,
+  type KeyCredentialWrite,
+  type ServicePrincipal,
+  type Targets,
+  TeamsOAuthError,
+} from '@teams-oauth/core'
+import { bindParameters, canonicalCmdletName, cmdletSpec, type ParameterSpec } from './binding'
+import { ChangeLog, type ChangeRecord } from './changes'
+import {
+  FakeGraphError,
+  findServicePrincipal,
+  type GraphServicePrincipal,
+  graphKeyError,
+  type KeyProblem,
+  servicePrincipalView,
+  validateKeyCredentials,
+} from './entra-model'
+import { exchangeCmdlets } from './exchange-cmdlets'
+import { commandNotFound, domainControllerUnavailable, exchangeError } from './exchange-errors'
+import { type FaultHooks, type FaultSwitches, Faults, type GraphFault } from './faults'
+import { msolCmdlets, msolError } from './msol-cmdlets'
+import { type FakeSeed, stateFromSeed } from './seed'
+import { cloneState, type FakeState, fakeStateSchema, type StoredKeyCredential } from './state'
+
+export interface FakeTenant extends Targets {
+  /** In-process door: invoke() runs the cmdlet against the model (the same code as invokeCmdlet). */
+  exchange: ExchangePort
+  /** In-process door: single-object reads with key values; setKeyCredentials replaces the collection. */
+  entra: EntraPort
+  /**
+   * Runs ONE cmdlet, Exchange or MSOnline, against the model: what the PowerShell stand-in forwards
+   * every call to. Failures throw TeamsOAuthError EXCHANGE_CMDLET_FAILED with ExchangeErrorData.
+   */
+  invokeCmdlet(call: CmdletCall): Promise<CmdletObject[]>
+  /** Graph-level operations over the same Entra model, for the Graph door. */
+  graph: {
+    /** One object, key values present (GET servicePrincipals(appId='…') or /{id}). */
+    getServicePrincipal(by: { appId: string } | { id: string }): GraphServicePrincipal | null
+    /** A list read: key is null on every key, as Graph's list reads. */
+    listServicePrincipals(filter?: { appId?: string; displayName?: string }): GraphServicePrincipal[]
+    /** PATCH keyCredentials: replaces the collection, validates each key; throws FakeGraphError. */
+    patchKeyCredentials(id: string, body: unknown): void
+  }
+  /** JSON-serialisable deep copy of the whole model (no change log, no fault switches). */
+  state(): FakeState
+  /** Append-only log of every write. */
+  readonly changes: readonly ChangeRecord[]
+  faults: FaultSwitches
+  /** Consumed by the doors to count and trigger faults; not for consumers. */
+  readonly faultHooks: FaultHooks
+  /** Whether a cmdlet has a parameter in this build (New-MailUser -ApplicationAccount only on recent builds). */
+  hasParameter(cmdlet: string, parameter: string): boolean
+  /** DER bytes of a certificate in any Exchange server's store; null when absent. */
+  exportCertificate(thumbprint: string): Uint8Array | null
+}
+
+export type { GraphFault }
+
+const msolCmdletNames = Object.keys(msolCmdlets)
+
+/** The in-memory Exchange organisation and Entra tenant, with its doors. */
+export function createFakeTenant(seed?: FakeSeed | { state: FakeState }): FakeTenant {
+  const model: FakeState =
+    seed && 'state' in seed ? cloneState(fakeStateSchema.parse(seed.state)) : stateFromSeed(seed)
+  const log = new ChangeLog()
+  const faults = new Faults()
+
+  /** One write: a failWrite fault throws before anything changes; the change log records it after. */
+  function write(
+    system: ChangeRecord['system'],
+    operation: string,
+    target: string,
+    detail: Record<string, unknown>,
+    mutate: () => void,
+    faultError: () => Error,
+  ) {
+    if (faults.nextWrite()) throw faultError()
+    mutate()
+    log.record(system, operation, target, detail)
+  }
+
+  const extraParameters = (cmdlet: string): ParameterSpec[] =>
+    cmdlet === 'New-MailUser' && model.exchange.supportsApplicationAccount
+      ? [{ name: 'ApplicationAccount', type: 'SwitchParameter', mandatory: false }]
+      : []
+
+  function hasParameter(cmdlet: string, parameter: string): boolean {
+    const name = canonicalCmdletName(cmdlet)
+    const spec = name ? cmdletSpec(name, extraParameters(name)) : null
+    return !!spec?.sets.some((set) =>
+      set.parameters.some((p) => p.name.toLowerCase() === parameter.toLowerCase()),
+    )
+  }
+
+  function runCmdlet(call: CmdletCall, allowMsol: boolean): CmdletObject[] {
+    const parsed = cmdletCallSchema.safeParse(call)
+    if (!parsed.success) {
+      throw new TeamsOAuthError(
+        'INPUT_INVALID',
+        `not a cmdlet call: ${parsed.error.issues[0]?.message ?? ''}`,
+      )
+    }
+    const cmdlet = canonicalCmdletName(call.cmdlet)
+    const isMsol = cmdlet !== null && msolCmdletNames.includes(cmdlet)
+    if (!cmdlet || (isMsol && !allowMsol)) throw commandNotFound(call.cmdlet)
+    const spec = cmdletSpec(cmdlet, extraParameters(cmdlet))!
+    const params = bindParameters(cmdlet, spec, call.params)
+
+    if (isMsol) {
+      return msolCmdlets[cmdlet]!({
+        state: model.entra,
+        cmdlet,
+        params,
+        write: (target, detail, mutate) =>
+          write('entra', cmdlet, target, detail, mutate, () =>
+            msolError(cmdlet, 'The fake tenant failed this write on purpose (failWrite).', target),
+          ),
+      })
+    }
+
+    const requestedDc = params.string('DomainController')
+    const domainController =
+      requestedDc === undefined
+        ? (model.exchange.domainControllers[0] ?? 'dc01')
+        : model.exchange.domainControllers.find((dc) => dc.toLowerCase() === requestedDc.toLowerCase())
+    if (!domainController) throw domainControllerUnavailable(cmdlet, requestedDc!)
+    const handler = exchangeCmdlets[cmdlet]
+    if (!handler) throw commandNotFound(call.cmdlet)
+    const whatIf = params.switch('WhatIf')
+    return handler({
+      state: model.exchange,
+      cmdlet,
+      params,
+      domainController,
+      write: (target, mutate) => {
+        if (whatIf) return false
+        write('exchange', cmdlet, target, params.detail(), mutate, () =>
+          exchangeError(
+            cmdlet,
+            'ADTransientException',
+            `Active Directory server ${domainController} is not available. Error message: The fake tenant failed this write on purpose (failWrite).`,
+            { target },
+          ),
+        )
+        return true
+      },
+    })
+  }
+
+  /** Output leaves the model as plain JSON, never as live references into it. */
+  const invoke = (call: CmdletCall, allowMsol: boolean): Promise<CmdletObject[]> => {
+    try {
+      return Promise.resolve(cloneState(runCmdlet(call, allowMsol)))
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+
+  function exportCertificate(thumbprint: string): Uint8Array | null {
+    const wanted = thumbprint.trim().toLowerCase()
+    const stored = model.exchange.servers
+      .flatMap((server) => server.certificates)
+      .find((c) => c.thumbprint.toLowerCase() === wanted)
+    return stored ? new Uint8Array(Buffer.from(stored.der, 'base64')) : null
+  }
+
+  function replaceKeys(
+    operation: string,
+    id: string,
+    input: unknown[],
+    fail: (problem: KeyProblem) => Error,
+    notFound: () => Error,
+    faultError: () => Error,
+  ) {
+    const sp = findServicePrincipal(model.entra, { id })
+    if (!sp) throw notFound()
+    const keys: StoredKeyCredential[] = validateKeyCredentials(sp, input, fail)
+    const detail = {
+      appId: sp.appId,
+      before: sp.keyCredentials.map((k) => ({ keyId: k.keyId, customKeyIdentifier: k.customKeyIdentifier })),
+      after: keys.map((k) => ({ keyId: k.keyId, customKeyIdentifier: k.customKeyIdentifier })),
+    }
+    write(
+      'entra',
+      operation,
+      sp.id,
+      detail,
+      () => {
+        sp.keyCredentials = keys
+      },
+      faultError,
+    )
+  }
+
+  const entra: EntraPort = {
+    async getServicePrincipal(appId: string): Promise<ServicePrincipal | null> {
+      const sp = findServicePrincipal(model.entra, { appId })
+      if (!sp) return null
+      const { id, appId: app, displayName, keyCredentials } = servicePrincipalView(sp, true)
+      return cloneState({ id, appId: app, displayName, keyCredentials })
+    },
+    async setKeyCredentials(servicePrincipalId: string, keys: KeyCredentialWrite[]): Promise<void> {
+      replaceKeys(
+        'setKeyCredentials',
+        servicePrincipalId,
+        keys,
+        (problem) =>
+          problem.kind === 'keyMissing'
+            ? new TeamsOAuthError(
+                'KEY_VALUE_MISSING',
+                `key credential ${problem.index} has no key value; writing it would destroy the key`,
+                { servicePrincipalId, index: problem.index },
+              )
+            : new TeamsOAuthError('GRAPH_REQUEST_FAILED', graphKeyError(problem).message, {
+                status: 400,
+                code: 'Request_BadRequest',
+                servicePrincipalId,
+                index: problem.index,
+              }),
+        () =>
+          new TeamsOAuthError(
+            'SERVICE_PRINCIPAL_NOT_FOUND',
+            `no service principal with id ${servicePrincipalId}`,
+            {
+              servicePrincipalId,
+            },
+          ),
+        () =>
+          new TeamsOAuthError('FAULT_INJECTED', 'The fake tenant failed this write on purpose (failWrite).', {
+            servicePrincipalId,
+          }),
+      )
+    },
+  }
+
+  const graph: FakeTenant['graph'] = {
+    getServicePrincipal(by) {
+      const sp = findServicePrincipal(model.entra, by)
+      return sp ? cloneState(servicePrincipalView(sp, true)) : null
+    },
+    listServicePrincipals(filter = {}) {
+      return model.entra.servicePrincipals
+        .filter((sp) => filter.appId === undefined || sp.appId.toLowerCase() === filter.appId.toLowerCase())
+        .filter((sp) => filter.displayName === undefined || sp.displayName === filter.displayName)
+        .map((sp) => cloneState(servicePrincipalView(sp, false)))
+    },
+    patchKeyCredentials(id, body) {
+      const keys = (body as { keyCredentials?: unknown } | null)?.keyCredentials
+      if (typeof body !== 'object' || body === null || !Array.isArray(keys)) {
+        throw new FakeGraphError(
+          400,
+          'Request_BadRequest',
+          'Invalid request body: keyCredentials must be an array.',
+        )
+      }
+      replaceKeys(
+        'patchKeyCredentials',
+        id,
+        keys,
+        graphKeyError,
+        () =>
+          new FakeGraphError(
+            404,
+            'Request_ResourceNotFound',
+            `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+          ),
+        () =>
+          new FakeGraphError(
+            500,
+            'InternalServerError',
+            'The fake tenant failed this write on purpose (failWrite).',
+          ),
+      )
+    },
+  }
+
+  return {
+    exchange: {
+      invoke: (call) => invoke(call, false),
+      exportCertificate: async (thumbprint) => exportCertificate(thumbprint),
+      hasParameter: async (cmdlet, parameter) => hasParameter(cmdlet, parameter),
+    },
+    entra,
+    invokeCmdlet: (call) => invoke(call, true),
+    graph,
+    state: () => cloneState(model),
+    get changes() {
+      return log.records
+    },
+    faults: {
+      failWrite: (n) => faults.failWrite(n),
+      throttle: (options) => faults.throttle(options),
+      dropConnection: (options) => faults.dropConnection(options),
+      killSession: (options) => faults.killSession(options),
+      reset: () => faults.reset(),
+    },
+    faultHooks: {
+      nextGraphRequest: () => faults.nextGraphRequest(),
+      nextCmdletCall: () => faults.nextCmdletCall(),
+    },
+    hasParameter,
+    exportCertificate,
+  }
+}
