@@ -20,3 +20,11 @@ export {
 export { type FakeState, fakeStateSchema } from './state'
 export { createFakeTenant, type FakeTenant } from './tenant'
 export { type FakeExchangeServer, fakeModulePath, type PwshDoorTenant, startFakeExchangeServer } from './pwsh-door'
+export {
+  type FakeGraphServer,
+  type GraphDoorStats,
+  type GraphDoorTenant,
+  type GraphHandlers,
+  graphHandlers,
+  startFakeGraphServer,
+} from './graph-handlers'
