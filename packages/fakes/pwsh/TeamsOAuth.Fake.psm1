@@ -118,6 +118,16 @@ function Get-FakeParameterType([string]$Type) {
   }
 }
 
+# The reference does not name the default set: take one a call without parameters can bind
+# (no mandatory parameter), 'Identity' first, as Exchange's Get-* cmdlets do.
+function Get-FakeDefaultSet($Sets) {
+  $open = @($Sets | Where-Object { @($_.parameters | Where-Object { $_.mandatory }).Count -eq 0 })
+  $identity = @($open | Where-Object { $_.name -eq 'Identity' })
+  if ($identity.Count -gt 0) { return $identity[0].name }
+  if ($open.Count -gt 0) { return $open[0].name }
+  return $Sets[0].name
+}
+
 function New-FakeCmdletText([string]$Name, $Sets) {
   $shouldProcess = $false
   $parameters = [ordered]@{}
@@ -133,7 +143,7 @@ function New-FakeCmdletText([string]$Name, $Sets) {
   }
   $lines = [System.Collections.Generic.List[string]]::new()
   $lines.Add("function $Name {")
-  $binding = "DefaultParameterSetName = '$($Sets[0].name)', PositionalBinding = `$false"
+  $binding = "DefaultParameterSetName = '$(Get-FakeDefaultSet $Sets)', PositionalBinding = `$false"
   if ($shouldProcess) { $binding += ', SupportsShouldProcess = $true' }
   $lines.Add("  [CmdletBinding($binding)]")
   $lines.Add('  param(')

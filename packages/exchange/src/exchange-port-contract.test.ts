@@ -1,0 +1,117 @@
+import type { CmdletCall } from '@teams-oauth/core'
+import {
+  createFakeTenant,
+  type FakeExchangeServer,
+  type FakeTenant,
+  type PwshDoorTenant,
+  startFakeExchangeServer,
+} from '@teams-oauth/fakes'
+import { pwshTestGate } from '@teams-oauth/powershell'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { connectExchange, type ExchangeConnectionPort } from './connect'
+import { contractReads, exchangePortContract, failureOf } from './exchange-port-contract'
+
+const pwsh = pwshTestGate()
+
+exchangePortContract({
+  name: 'the in-process fake',
+  fresh: async () => {
+    const tenant = createFakeTenant()
+    return { port: tenant.exchange, tenant }
+  },
+})
+
+describe.runIf(pwsh.run)('the Exchange port over pwsh and the PowerShell stand-in', () => {
+  // One pwsh process for the whole file; each test swaps in a fresh organisation behind the door.
+  let current: FakeTenant = createFakeTenant()
+  const behindTheDoor: PwshDoorTenant = {
+    invokeCmdlet: (call) => current.invokeCmdlet(call),
+    exchange: { hasParameter: (cmdlet, parameter) => current.exchange.hasParameter(cmdlet, parameter) },
+    get faultHooks() {
+      return current.faultHooks
+    },
+  }
+  let door: FakeExchangeServer
+  let connection: ExchangeConnectionPort
+  const progress: string[] = []
+
+  beforeAll(async () => {
+    door = await startFakeExchangeServer(behindTheDoor)
+    connection = await connectExchange({
+      mode: 'module',
+      modulePath: door.modulePath,
+      moduleArguments: [door.url],
+      executable: pwsh.executable,
+      onProgress: (message) => progress.push(message),
+    })
+  })
+  afterAll(async () => {
+    await connection?.close()
+    await door?.close()
+  })
+
+  exchangePortContract({
+    name: 'connectExchange (module mode)',
+    fresh: async () => {
+      current = createFakeTenant()
+      return { port: connection, tenant: current }
+    },
+  })
+
+  it('says it is connecting before the first call', () => {
+    expect(progress[0]).toMatch(/^Connecting to Exchange/)
+    expect(progress.at(-1)).toBe('Connected to Exchange.')
+  })
+
+  it('reads exactly what the in-process door reads', async () => {
+    current = createFakeTenant()
+    const local = createFakeTenant()
+    for (const { call } of contractReads) {
+      expect(await connection.invoke(call), call.cmdlet).toEqual(await local.exchange.invoke(call))
+    }
+  })
+
+  it('fails exactly as the in-process door fails', async () => {
+    current = createFakeTenant()
+    const local = createFakeTenant()
+    const calls: CmdletCall[] = [
+      { cmdlet: 'Get-MailUser', params: { Identity: 'nobody-here' } },
+      {
+        cmdlet: 'New-MailUser',
+        params: { Name: 'Exchange Online-ApplicationAccount', ExternalEmailAddress: 'x@contoso.com' },
+      },
+      { cmdlet: 'Get-MailUser', params: { NoSuchParameter: 'x' } },
+      { cmdlet: 'Get-ManagementRole', params: { Identity: 'NoSuchRole' } },
+    ]
+    for (const call of calls) {
+      const [viaPwsh, inProcess] = [
+        await failureOf(connection.invoke(call)),
+        await failureOf(local.exchange.invoke(call)),
+      ]
+      const shape = (error: typeof viaPwsh) => ({
+        code: error.code,
+        message: error.message,
+        // PowerShell's own binding errors carry no target; the model names the parameter there.
+        data:
+          error.data.reason === 'ParameterBindingException'
+            ? { ...error.data, target: undefined }
+            : error.data,
+      })
+      expect(shape(viaPwsh), `${call.cmdlet} ${JSON.stringify(call.params)}`).toEqual(shape(inProcess))
+    }
+  })
+
+  it('reports a session that dies mid-call as POWERSHELL_CRASHED and carries on in a fresh process', async () => {
+    current = createFakeTenant()
+    const started = connection.session.stats.processesStarted
+    current.faults.killSession({ atCall: 1 })
+    const failure = await failureOf(connection.invoke({ cmdlet: 'Get-AuthConfig', params: {} }))
+    expect(failure.code).toBe('POWERSHELL_CRASHED')
+    const [config] = await connection.invoke({ cmdlet: 'Get-AuthConfig', params: {} })
+    expect(config).toHaveProperty(
+      'CurrentCertificateThumbprint',
+      current.state().exchange.authConfig.currentCertificateThumbprint,
+    )
+    expect(connection.session.stats.processesStarted).toBe(started + 1)
+  })
+})
