@@ -75,7 +75,7 @@ describe.runIf(pwsh.run)('a PowerShell session', () => {
       '\0',
       '"',
       '@',
-      '${pwned}',
+      '$' + '{pwned}',
       '#',
       '<#',
       '😀',
