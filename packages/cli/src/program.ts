@@ -81,6 +81,38 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
     ['teams-oauth verify --domain contoso.com --state tenant.json'],
   )
 
+  examples(
+    program
+      .command('script')
+      .description('write the procedure as a readable, idempotent PowerShell script, for admins who run things by hand')
+      .addOption(new Option('--profile <name>', 'which procedure').choices(['teams', 'sfbonline', 'all']).default('teams'))
+      .option('--domain <domain>', 'a domain verified in your tenant')
+      .option('--domain-controller <fqdn>', 'pin every Exchange write to this domain controller')
+      .addOption(new Option('--entra <path>', 'how the script reaches Entra').choices(['graph', 'msol']).default('graph'))
+      .option('--graph-url <url>', 'Microsoft Graph base URL (national clouds)')
+      .option('-o, --output <file>', 'write to a file instead of stdout')
+      .action(run(async () => (await import('./commands/script')).scriptCommand)),
+    ['teams-oauth script --profile teams --domain contoso.com --entra graph -o enable-teams-oauth.ps1'],
+  )
+
+  examples(
+    program
+      .command('rollback')
+      .description("undo what apply recorded in a journal, newest first; removes only what teams-oauth created")
+      .option('--journal <file>', 'the record apply wrote', 'teams-oauth-journal.json')
+      .option('--exchange <target>', 'fake | local | a remote PowerShell URI', 'fake')
+      .option('--entra <path>', 'fake | graph | msol', 'fake')
+      .option('--graph-url <url>', 'Microsoft Graph base URL (national clouds)')
+      .option('--tenant <id>', 'the Entra tenant id or domain, for sign-in')
+      .option('--state <file>', "the fake tenant's state (with --exchange fake or --entra fake)")
+      .option('--what-if', 'list what would be undone and change nothing', false)
+      .option('--yes', 'undo without asking (required when no one is at the terminal)', false)
+      .option('--json', 'print exactly one JSON document on stdout', false)
+      .option('--verbose', 'more progress on stderr', false)
+      .action(run(async () => (await import('./commands/rollback')).rollbackCommand)),
+    ['teams-oauth rollback --journal teams-oauth-journal.json --what-if', 'teams-oauth rollback --journal teams-oauth-journal.json --state tenant.json --yes'],
+  )
+
   return program
 }
 

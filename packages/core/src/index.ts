@@ -10,6 +10,15 @@ export {
   thumbprintOf,
 } from './certificate'
 export {
+  type Check,
+  type CheckStatus,
+  checkSchema,
+  checkStatuses,
+  type DiagnoseOptions,
+  type DoctorReport,
+  diagnose,
+} from './doctor'
+export {
   type ApplyOptions,
   type ApplyResult,
   apply,

@@ -54,7 +54,11 @@ export const inputSchema = z
     /** Drop expired keys from the service principals while adding the certificate (the plan names them). */
     dropExpiredKeys: z.boolean().default(false),
     /** The auth certificate as bytes (DER, PEM or PKCS#7), instead of exporting it from Exchange. */
-    certificate: z.instanceof(Uint8Array).optional(),
+    certificate: z
+      .custom<Uint8Array>((value) => value instanceof Uint8Array, {
+        error: "expected the certificate's bytes",
+      })
+      .optional(),
   })
   .strict()
 
