@@ -39,7 +39,9 @@ describe('makeTestCertificate', () => {
 describe('tryDescribeBase64Certificate', () => {
   it('reads base64 DER and refuses anything else', () => {
     const cert = makeTestCertificate()
-    expect(tryDescribeBase64Certificate(Buffer.from(cert.der).toString('base64'))?.thumbprint).toBe(cert.thumbprint)
+    expect(tryDescribeBase64Certificate(Buffer.from(cert.der).toString('base64'))?.thumbprint).toBe(
+      cert.thumbprint,
+    )
     expect(tryDescribeBase64Certificate('bm90IGEgY2VydGlmaWNhdGU=')).toBeNull()
     expect(tryDescribeBase64Certificate('not base64!')).toBeNull()
   })

@@ -9,6 +9,20 @@ export type { ChangeRecord } from './changes'
 export { FakeGraphError, type GraphServicePrincipal } from './entra-model'
 export type { FaultHooks, FaultSwitches, GraphFault } from './faults'
 export {
+  type FakeGraphServer,
+  type GraphDoorStats,
+  type GraphDoorTenant,
+  type GraphHandlers,
+  graphHandlers,
+  startFakeGraphServer,
+} from './graph-handlers'
+export {
+  type FakeExchangeServer,
+  fakeModulePath,
+  type PwshDoorTenant,
+  startFakeExchangeServer,
+} from './pwsh-door'
+export {
   appIds,
   authCertificate,
   defaultState,
@@ -19,12 +33,3 @@ export {
 } from './seed'
 export { type FakeState, fakeStateSchema } from './state'
 export { createFakeTenant, type FakeTenant } from './tenant'
-export { type FakeExchangeServer, fakeModulePath, type PwshDoorTenant, startFakeExchangeServer } from './pwsh-door'
-export {
-  type FakeGraphServer,
-  type GraphDoorStats,
-  type GraphDoorTenant,
-  type GraphHandlers,
-  graphHandlers,
-  startFakeGraphServer,
-} from './graph-handlers'

@@ -1,7 +1,6 @@
 import {
   type CmdletCall,
   type CmdletObject,
-  cmdletCallSchema,
   type EntraPort,
   type ExchangePort,
   type KeyCredentialWrite,
@@ -63,10 +62,24 @@ export type { GraphFault }
 
 const msolCmdletNames = Object.keys(msolCmdlets)
 
+function restoreState(state: unknown): FakeState {
+  const parsed = fakeStateSchema.safeParse(state)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    throw new TeamsOAuthError(
+      'INPUT_INVALID',
+      `not a fake tenant state: ${issue?.path.join('.')}: ${issue?.message}`,
+      {
+        path: issue?.path.map(String) ?? [],
+      },
+    )
+  }
+  return cloneState(parsed.data)
+}
+
 /** The in-memory Exchange organisation and Entra tenant, with its doors. */
 export function createFakeTenant(seed?: FakeSeed | { state: FakeState }): FakeTenant {
-  const model: FakeState =
-    seed && 'state' in seed ? cloneState(fakeStateSchema.parse(seed.state)) : stateFromSeed(seed)
+  const model: FakeState = seed && 'state' in seed ? restoreState(seed.state) : stateFromSeed(seed)
   const log = new ChangeLog()
   const faults = new Faults()
 
@@ -98,12 +111,9 @@ export function createFakeTenant(seed?: FakeSeed | { state: FakeState }): FakeTe
   }
 
   function runCmdlet(call: CmdletCall, allowMsol: boolean): CmdletObject[] {
-    const parsed = cmdletCallSchema.safeParse(call)
-    if (!parsed.success) {
-      throw new TeamsOAuthError(
-        'INPUT_INVALID',
-        `not a cmdlet call: ${parsed.error.issues[0]?.message ?? ''}`,
-      )
+    // Names resolve case-insensitively, as PowerShell resolves them; only the shape is checked here.
+    if (typeof call?.cmdlet !== 'string' || typeof call.params !== 'object' || call.params === null) {
+      throw new TeamsOAuthError('INPUT_INVALID', 'not a cmdlet call: expected { cmdlet, params }')
     }
     const cmdlet = canonicalCmdletName(call.cmdlet)
     const isMsol = cmdlet !== null && msolCmdletNames.includes(cmdlet)

@@ -1,0 +1,181 @@
+import { TeamsOAuthError } from '@teams-oauth/core'
+import { describe, expect, it } from 'vitest'
+import { makeTestCertificate } from './certificates'
+import { FakeGraphError } from './entra-model'
+import { appIds } from './seed'
+import { createFakeTenant } from './tenant'
+
+const base64 = (der: Uint8Array) => Buffer.from(der).toString('base64')
+
+function graphError(action: () => void): FakeGraphError {
+  try {
+    action()
+  } catch (error) {
+    expect(error).toBeInstanceOf(FakeGraphError)
+    return error as FakeGraphError
+  }
+  throw new Error('expected a Graph error')
+}
+
+describe('Entra reads', () => {
+  it('returns key values when one object is read', async () => {
+    const tenant = createFakeTenant()
+    const sp = await tenant.entra.getServicePrincipal(appIds.teamsScheduler)
+    expect(sp?.appId).toBe(appIds.teamsScheduler)
+    expect(sp?.keyCredentials.every((k) => typeof k.key === 'string' && k.key.length > 0)).toBe(true)
+    expect(tenant.graph.getServicePrincipal({ id: sp!.id })?.keyCredentials[0]?.key).toBe(
+      sp?.keyCredentials[0]?.key,
+    )
+  })
+
+  it('returns key: null on every key of a list read', () => {
+    const tenant = createFakeTenant()
+    const list = tenant.graph.listServicePrincipals({ appId: appIds.skypeForBusinessOnline })
+    expect(list).toHaveLength(1)
+    expect(list[0]!.keyCredentials.length).toBeGreaterThan(0)
+    expect(list[0]!.keyCredentials.every((k) => k.key === null)).toBe(true)
+    expect(tenant.graph.listServicePrincipals()).toHaveLength(4)
+  })
+
+  it('answers an unknown appId with null', async () => {
+    const tenant = createFakeTenant()
+    expect(await tenant.entra.getServicePrincipal('11111111-1111-1111-1111-111111111111')).toBeNull()
+    expect(tenant.graph.getServicePrincipal({ appId: '11111111-1111-1111-1111-111111111111' })).toBeNull()
+  })
+})
+
+describe('replacing key credentials', () => {
+  it('replaces the whole collection: a key not sent back is gone', async () => {
+    const tenant = createFakeTenant()
+    const sp = (await tenant.entra.getServicePrincipal(appIds.skypeForBusinessOnline))!
+    const cert = makeTestCertificate({ subject: 'CN=Replace' })
+    await tenant.entra.setKeyCredentials(sp.id, [
+      { type: 'AsymmetricX509Cert', usage: 'Verify', key: base64(cert.der) },
+    ])
+    const after = (await tenant.entra.getServicePrincipal(appIds.skypeForBusinessOnline))!
+    expect(after.keyCredentials).toHaveLength(1)
+  })
+
+  it('keeps a given keyId, derives a missing one, and defaults identifier and dates from the certificate', async () => {
+    const tenant = createFakeTenant()
+    const sp = (await tenant.entra.getServicePrincipal(appIds.teamsScheduler))!
+    const kept = sp.keyCredentials[0]!
+    const cert = makeTestCertificate({
+      subject: 'CN=Microsoft Exchange Server Auth Certificate',
+      notBefore: new Date('2025-03-01T00:00:00Z'),
+      notAfter: new Date('2030-03-01T00:00:00Z'),
+    })
+    await tenant.entra.setKeyCredentials(sp.id, [
+      { ...kept, key: kept.key! },
+      { type: 'AsymmetricX509Cert', usage: 'Verify', key: base64(cert.der), displayName: 'Exchange auth' },
+    ])
+    const keys = (await tenant.entra.getServicePrincipal(appIds.teamsScheduler))!.keyCredentials
+    expect(keys[0]).toEqual(kept)
+    expect(keys[1]).toMatchObject({
+      type: 'AsymmetricX509Cert',
+      usage: 'Verify',
+      displayName: 'Exchange auth',
+      customKeyIdentifier: cert.thumbprint,
+      startDateTime: '2025-03-01T00:00:00Z',
+      endDateTime: '2030-03-01T00:00:00Z',
+    })
+    expect(keys[1]!.keyId).toMatch(/^[0-9a-f-]{36}$/)
+    const again = createFakeTenant()
+    await again.entra.setKeyCredentials(sp.id, [
+      { ...kept, key: kept.key! },
+      { type: 'AsymmetricX509Cert', usage: 'Verify', key: base64(cert.der), displayName: 'Exchange auth' },
+    ])
+    expect((await again.entra.getServicePrincipal(appIds.teamsScheduler))!.keyCredentials[1]!.keyId).toBe(
+      keys[1]!.keyId,
+    )
+  })
+
+  it('refuses a null key in process with KEY_VALUE_MISSING and changes nothing', async () => {
+    const tenant = createFakeTenant()
+    const sp = (await tenant.entra.getServicePrincipal(appIds.cloudVoicemail))!
+    const before = tenant.state()
+    const error = await tenant.entra
+      .setKeyCredentials(sp.id, [{ ...sp.keyCredentials[0]!, key: null as unknown as string }])
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(TeamsOAuthError)
+    expect((error as TeamsOAuthError).code).toBe('KEY_VALUE_MISSING')
+    expect(tenant.state()).toEqual(before)
+  })
+
+  it('refuses an unknown service principal id', async () => {
+    await expect(
+      createFakeTenant().entra.setKeyCredentials('11111111-1111-1111-1111-111111111111', []),
+    ).rejects.toMatchObject({ code: 'SERVICE_PRINCIPAL_NOT_FOUND' })
+  })
+})
+
+describe('Graph-level PATCH validation', () => {
+  const tenant = createFakeTenant()
+  const sp = tenant.graph.getServicePrincipal({ appId: appIds.teamsScheduler })!
+  const cert = makeTestCertificate({ subject: 'CN=Graph Validation' })
+
+  it('answers 400 for a key without a value', () => {
+    const error = graphError(() =>
+      tenant.graph.patchKeyCredentials(sp.id, {
+        keyCredentials: [{ type: 'AsymmetricX509Cert', usage: 'Verify', key: null }],
+      }),
+    )
+    expect(error.status).toBe(400)
+    expect(error.code).toBe('Request_BadRequest')
+  })
+
+  it('answers 400 for a key that is not a certificate', () => {
+    const error = graphError(() =>
+      tenant.graph.patchKeyCredentials(sp.id, {
+        keyCredentials: [
+          { type: 'AsymmetricX509Cert', usage: 'Verify', key: Buffer.from('hello').toString('base64') },
+        ],
+      }),
+    )
+    expect(error).toMatchObject({
+      status: 400,
+      message: 'Invalid certificate: Key value is invalid certificate',
+    })
+  })
+
+  it('answers 400 for a missing type or usage and for a body without keyCredentials', () => {
+    expect(
+      graphError(() =>
+        tenant.graph.patchKeyCredentials(sp.id, {
+          keyCredentials: [{ usage: 'Verify', key: base64(cert.der) }],
+        }),
+      ).status,
+    ).toBe(400)
+    expect(
+      graphError(() =>
+        tenant.graph.patchKeyCredentials(sp.id, {
+          keyCredentials: [{ type: 'AsymmetricX509Cert', key: base64(cert.der) }],
+        }),
+      ).status,
+    ).toBe(400)
+    expect(graphError(() => tenant.graph.patchKeyCredentials(sp.id, { displayName: 'x' })).status).toBe(400)
+  })
+
+  it('answers 404 for an unknown id', () => {
+    const error = graphError(() =>
+      tenant.graph.patchKeyCredentials('11111111-1111-1111-1111-111111111111', { keyCredentials: [] }),
+    )
+    expect(error).toMatchObject({ status: 404, code: 'Request_ResourceNotFound' })
+    expect(error.toBody().error.code).toBe('Request_ResourceNotFound')
+  })
+
+  it('applies a valid body and records it', () => {
+    tenant.graph.patchKeyCredentials(sp.id, {
+      keyCredentials: [{ type: 'AsymmetricX509Cert', usage: 'Verify', key: base64(cert.der) }],
+    })
+    const keys = tenant.graph.getServicePrincipal({ id: sp.id })!.keyCredentials
+    expect(keys).toHaveLength(1)
+    expect(keys[0]!.customKeyIdentifier).toBe(cert.thumbprint)
+    expect(keys[0]!.displayName).toBe('CN=Graph Validation')
+    expect(tenant.changes.at(-1)).toMatchObject({
+      system: 'entra',
+      operation: 'patchKeyCredentials',
+      target: sp.id,
+    })
+  })
+})
