@@ -20,12 +20,14 @@ const noWait = async () => {}
 entraPortContract({
   name: 'the fake tenant in process',
   keepsKeyIdsOfRestoredKeys: true,
+  storesCustomKeyIdentifier: true,
   open: async (tenant) => ({ entra: tenant.entra }),
 })
 
 entraPortContract({
   name: 'graphEntra over the fake Graph door (msw)',
   keepsKeyIdsOfRestoredKeys: true,
+  storesCustomKeyIdentifier: true,
   open: async (tenant) => {
     server.resetHandlers(...graphHandlers(tenant))
     return { entra: graphEntra({ tokenProvider: async () => 'test-token', sleep: noWait }) }
@@ -35,6 +37,7 @@ entraPortContract({
 entraPortContract({
   name: 'graphEntra over the fake Graph server on loopback HTTP',
   keepsKeyIdsOfRestoredKeys: true,
+  storesCustomKeyIdentifier: true,
   open: async (tenant) => {
     server.resetHandlers()
     const graph: FakeGraphServer = await startFakeGraphServer(tenant)

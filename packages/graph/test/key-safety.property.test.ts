@@ -72,7 +72,6 @@ const faultArbitrary: fc.Arbitrary<Fault> = fc.oneof(
 
 /** The run the engine does: read one object, keep every key, add the certificate once, one write. */
 async function upload(
-  tenant: FakeTenant,
   readFromList: boolean,
   onRead: (read: ServicePrincipal) => void = () => {},
 ): Promise<void> {
@@ -129,7 +128,7 @@ describe('uploading a certificate through Graph under faults', () => {
           }
           let firstRunSucceeded = false
           try {
-            await upload(tenant, readFromList, keepBackup)
+            await upload(readFromList, keepBackup)
             firstRunSucceeded = true
           } catch (error) {
             assertNothingLost()
@@ -139,7 +138,7 @@ describe('uploading a certificate through Graph under faults', () => {
               return
             }
             tenant.faults.reset()
-            await upload(tenant, false, keepBackup)
+            await upload(false, keepBackup)
           }
           if (firstRunSucceeded && readFromList && (before?.keyCredentials.length ?? 0) > 0) {
             expect.unreachable('a list read with keys must be refused')
