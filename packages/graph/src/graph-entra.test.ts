@@ -175,6 +175,18 @@ describe('graphEntra reads', () => {
     expect(waits[0]).toBeLessThanOrEqual(10_000)
   })
 
+  it('reports one event per request, with the wait before each retry', async () => {
+    script = [throttled(503, '4')]
+    const { entra, events } = client()
+    await entra.getServicePrincipal(appId)
+    expect(
+      events.map(({ method, attempt, status, retryInMs }) => ({ method, attempt, status, retryInMs })),
+    ).toEqual([
+      { method: 'GET', attempt: 1, status: 503, retryInMs: 4000 },
+      { method: 'GET', attempt: 2, status: 200, retryInMs: undefined },
+    ])
+  })
+
   it('gives up with GRAPH_THROTTLED after the maximum number of attempts', async () => {
     script = Array.from({ length: 10 }, () => throttled(429, '1'))
     const { entra } = client({ maxAttempts: 3 })

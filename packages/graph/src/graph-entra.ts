@@ -102,8 +102,7 @@ export function graphEntra(options: GraphEntraOptions): GraphEntra {
     method: 'GET' | 'PATCH',
     url: string,
     body: unknown,
-    attempt: number,
-  ): Promise<Answer> {
+  ): Promise<{ answer: Answer; durationMs: number }> {
     const bearer = await token()
     const headers: Record<string, string> = {
       authorization: `Bearer ${bearer}`,
@@ -129,15 +128,29 @@ export function graphEntra(options: GraphEntraOptions): GraphEntra {
     } catch (error) {
       answer = { kind: 'dropped', reason: redact(error instanceof Error ? error.message : String(error)) }
     }
-    options.onRequest?.({
+    return { answer, durationMs: Date.now() - started }
+  }
+
+  /** One event per HTTP exchange; `retryInMs` when it is sent again after that wait. */
+  function report(
+    method: 'GET' | 'PATCH',
+    url: string,
+    attempt: number,
+    answer: Answer,
+    durationMs: number,
+    retryInMs?: number,
+  ): void {
+    if (!options.onRequest) return
+    const event: GraphRequestEvent = {
       method,
       url,
       attempt,
       status: answer.kind === 'response' ? answer.status : null,
-      durationMs: Date.now() - started,
+      durationMs,
       requestId: answer.kind === 'response' ? answer.requestId : null,
-    })
-    return answer
+    }
+    if (retryInMs !== undefined) event.retryInMs = retryInMs
+    options.onRequest(event)
   }
 
   /**
@@ -154,28 +167,24 @@ export function graphEntra(options: GraphEntraOptions): GraphEntra {
     const started = Date.now()
     let slept = 0
     for (let attempt = 1; ; attempt++) {
-      const answer = await sendOnce(method, url, body, attempt)
+      const { answer, durationMs } = await sendOnce(method, url, body)
       const throttled = answer.kind === 'response' && (answer.status === 429 || answer.status === 503)
       const gateway =
         answer.kind === 'response' && method === 'GET' && (answer.status === 502 || answer.status === 504)
       const dropped = answer.kind === 'dropped' && retryDropped
-      if (!throttled && !gateway && !dropped) return { ...answer, attempts: attempt }
+      if (!throttled && !gateway && !dropped) {
+        report(method, url, attempt, answer, durationMs)
+        return { ...answer, attempts: attempt }
+      }
       const retryAfter =
         answer.kind === 'response' ? parseRetryAfter(answer.headers.get('retry-after')) : null
       const wait = retryAfter ?? Math.min(30_000, 1000 * 2 ** (attempt - 1))
       const elapsed = Math.max(Date.now() - started, slept)
       if (attempt >= maxAttempts || elapsed + wait > maxTotalMs) {
+        report(method, url, attempt, answer, durationMs)
         throw exhausted(method, url, answer, attempt, elapsed, retryAfter)
       }
-      options.onRequest?.({
-        method,
-        url,
-        attempt,
-        status: answer.kind === 'response' ? answer.status : null,
-        durationMs: 0,
-        requestId: answer.kind === 'response' ? answer.requestId : null,
-        retryInMs: wait,
-      })
+      report(method, url, attempt, answer, durationMs, wait)
       await sleep(wait)
       slept += wait
     }
