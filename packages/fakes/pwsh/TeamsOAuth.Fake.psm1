@@ -29,6 +29,8 @@ $script:CommonParameters = @(
   'ErrorVariable', 'WarningVariable', 'InformationVariable', 'OutVariable', 'OutBuffer', 'PipelineVariable'
 )
 
+$script:KeepDateStrings = (Get-Command ConvertFrom-Json).Parameters.ContainsKey('DateKind')
+
 function Send-FakeRequest([string]$Method, [string]$Path, [string]$Body) {
   $message = [System.Net.Http.HttpRequestMessage]::new([System.Net.Http.HttpMethod]::new($Method), $script:FakeUrl + $Path)
   if ($null -ne $Body) {
@@ -38,7 +40,7 @@ function Send-FakeRequest([string]$Method, [string]$Path, [string]$Body) {
   $bytes = $response.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult()
   $text = [System.Text.Encoding]::UTF8.GetString($bytes)
   # Dates stay strings as the model wrote them (ConvertFrom-Json in 7.0 to 7.4 would turn them into DateTime).
-  if ((Get-Command ConvertFrom-Json).Parameters.ContainsKey('DateKind')) {
+  if ($script:KeepDateStrings) {
     return ConvertFrom-Json -InputObject $text -DateKind String
   }
   return ConvertFrom-Json -InputObject $text
@@ -102,29 +104,31 @@ function Invoke-FakeCmdlet([string]$Cmdlet, $Bound) {
   throw $record
 }
 
+# Exchange's own parameter types are not loaded here: they bind as strings or untyped values.
+$script:ParameterTypes = @{
+  'String' = '[string]'; 'String[]' = '[string[]]'; 'SwitchParameter' = '[switch]'; 'Boolean' = '[bool]'
+  'Int32' = '[int]'; 'Guid' = '[guid]'; 'DateTime' = '[datetime]'; 'SecureString' = '[securestring]'
+  'PSCredential' = '[pscredential]'
+}
+
 function Get-FakeParameterType([string]$Type) {
-  switch -Regex ($Type) {
-    '^String$' { return '[string]' }
-    '^String\[\]$' { return '[string[]]' }
-    '^SwitchParameter$' { return '[switch]' }
-    '^Boolean$' { return '[bool]' }
-    '^Int32$' { return '[int]' }
-    '^Guid$' { return '[guid]' }
-    '^DateTime$' { return '[datetime]' }
-    '^SecureString$' { return '[securestring]' }
-    '^PSCredential$' { return '[pscredential]' }
-    '\[\]$' { return '[string[]]' }
-    default { return '' }
-  }
+  $known = $script:ParameterTypes[$Type]
+  if ($null -ne $known) { return $known }
+  if ($Type.EndsWith('[]')) { return '[string[]]' }
+  return ''
 }
 
 # The reference does not name the default set: take one a call without parameters can bind
 # (no mandatory parameter), 'Identity' first, as Exchange's Get-* cmdlets do.
 function Get-FakeDefaultSet($Sets) {
-  $open = @($Sets | Where-Object { @($_.parameters | Where-Object { $_.mandatory }).Count -eq 0 })
-  $identity = @($open | Where-Object { $_.name -eq 'Identity' })
-  if ($identity.Count -gt 0) { return $identity[0].name }
-  if ($open.Count -gt 0) { return $open[0].name }
+  $open = foreach ($set in $Sets) {
+    $mandatory = $false
+    foreach ($p in $set.parameters) { if ($p.mandatory) { $mandatory = $true; break } }
+    if (-not $mandatory) { $set.name }
+  }
+  $open = @($open)
+  if ($open -contains 'Identity') { return 'Identity' }
+  if ($open.Count -gt 0) { return $open[0] }
   return $Sets[0].name
 }
 
@@ -133,30 +137,33 @@ function New-FakeCmdletText([string]$Name, $Sets) {
   $parameters = [ordered]@{}
   foreach ($set in $Sets) {
     foreach ($p in $set.parameters) {
-      if ($p.name -eq 'WhatIf' -or $p.name -eq 'Confirm') { $shouldProcess = $true; continue }
-      if ($script:CommonParameters -contains $p.name) { continue }
-      if (-not $parameters.Contains($p.name)) { $parameters[$p.name] = [ordered]@{ type = (Get-FakeParameterType $p.type); sets = @() } }
-      $entry = $parameters[$p.name]
-      if ($entry.type -ne (Get-FakeParameterType $p.type)) { $entry.type = '' }
-      $entry.sets += , @($set.name, [bool]$p.mandatory)
+      $parameterName = $p.name
+      if ($parameterName -eq 'WhatIf' -or $parameterName -eq 'Confirm') { $shouldProcess = $true; continue }
+      if ($script:CommonParameters -contains $parameterName) { continue }
+      $type = Get-FakeParameterType $p.type
+      $entry = $parameters[$parameterName]
+      if ($null -eq $entry) {
+        $entry = @{ type = $type; sets = [System.Collections.Generic.List[string]]::new() }
+        $parameters[$parameterName] = $entry
+      } elseif ($entry.type -ne $type) {
+        $entry.type = ''
+      }
+      $entry.sets.Add("    [Parameter(ParameterSetName = '$($set.name)', Mandatory = `$$([bool]$p.mandatory))]")
     }
   }
-  $lines = [System.Collections.Generic.List[string]]::new()
-  $lines.Add("function $Name {")
+  $text = [System.Text.StringBuilder]::new()
   $binding = "DefaultParameterSetName = '$(Get-FakeDefaultSet $Sets)', PositionalBinding = `$false"
   if ($shouldProcess) { $binding += ', SupportsShouldProcess = $true' }
-  $lines.Add("  [CmdletBinding($binding)]")
-  $lines.Add('  param(')
-  $declarations = foreach ($parameterName in $parameters.Keys) {
+  $null = $text.Append("function $Name {`n  [CmdletBinding($binding)]`n  param(`n")
+  $first = $true
+  foreach ($parameterName in $parameters.Keys) {
     $entry = $parameters[$parameterName]
-    $attributes = foreach ($use in $entry.sets) { "    [Parameter(ParameterSetName = '$($use[0])', Mandatory = `$$($use[1]))]" }
-    ($attributes -join "`n") + "`n    $($entry.type)`$$parameterName"
+    if (-not $first) { $null = $text.Append(",`n") }
+    $first = $false
+    $null = $text.Append(($entry.sets -join "`n")).Append("`n    ").Append($entry.type).Append('$').Append($parameterName)
   }
-  $lines.Add(($declarations -join ",`n"))
-  $lines.Add('  )')
-  $lines.Add("  Invoke-FakeCmdlet '$Name' `$PSBoundParameters")
-  $lines.Add('}')
-  return $lines -join "`n"
+  $null = $text.Append("`n  )`n  Invoke-FakeCmdlet '$Name' `$PSBoundParameters`n}`n")
+  return $text.ToString()
 }
 
 $description = Send-FakeRequest 'GET' '/cmdlets' $null

@@ -46,7 +46,8 @@ const buildParameters: { cmdlet: string; parameter: ParameterSpec }[] = [
 
 /** The stand-in module's path: ../pwsh/TeamsOAuth.Fake.psm1 from the built files and from the sources alike. */
 export function fakeModulePath(): string {
-  const here = typeof __filename === 'string' ? pathToFileURL(__filename).href : import.meta.url
+  // import.meta.url in ES modules; the CommonJS build has no import.meta, but has __filename.
+  const here = typeof import.meta.url === 'string' ? import.meta.url : pathToFileURL(__filename).href
   return fileURLToPath(new URL('../pwsh/TeamsOAuth.Fake.psm1', here))
 }
 

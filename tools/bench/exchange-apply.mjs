@@ -1,0 +1,132 @@
+// Benchmark: a full plan + apply of profile `all` through @teams-oauth/exchange (one long-lived pwsh
+// session) against the PowerShell stand-in, versus the same cmdlet calls written as one plain .ps1
+// run by one pwsh process. Prints both times, the ratio and how many pwsh processes each started.
+//
+// Needs the built packages (npm run build) and pwsh (PATH or ~/.dotnet/tools).
+// Run: node tools/bench/exchange-apply.mjs [--runs 3]
+import { spawn } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { apply, buildRunbook, plan, psCall, quote } from '@teams-oauth/core'
+import { connectExchange } from '@teams-oauth/exchange'
+import { createFakeTenant, startFakeExchangeServer } from '@teams-oauth/fakes'
+import { locatePwsh } from '@teams-oauth/powershell'
+
+const runsFlag = process.argv.indexOf('--runs')
+const runs = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 3
+const executable = locatePwsh()
+if (!executable) {
+  console.error('pwsh not found: install PowerShell 7 (tools/install-pwsh.sh)')
+  process.exit(2)
+}
+
+/**
+ * Wraps a port so every call it makes is recorded in order, as PowerShell lines. Calls that failed
+ * (plan's reads of what does not exist yet) are recorded inside try/catch, as a script would.
+ */
+function recording(port, lines) {
+  return {
+    async invoke(call) {
+      const line = psCall(call.cmdlet, call.params)
+      try {
+        const result = await port.invoke(call)
+        lines.push(`$null = ${line}`)
+        return result
+      } catch (error) {
+        lines.push(`try { $null = ${line} } catch { }`)
+        throw error
+      }
+    },
+    async exportCertificate(thumbprint) {
+      lines.push(`$null = (Get-ExchangeCertificate -Thumbprint ${quote(thumbprint)}).RawData`)
+      return port.exportCertificate(thumbprint)
+    },
+    async hasParameter(cmdlet, parameter) {
+      lines.push(`$null = (Get-Command -Name ${quote(cmdlet)}).Parameters.ContainsKey(${quote(parameter)})`)
+      return port.hasParameter(cmdlet, parameter)
+    },
+  }
+}
+
+async function throughTheSession() {
+  const tenant = createFakeTenant()
+  const door = await startFakeExchangeServer(tenant)
+  const lines = []
+  const began = performance.now()
+  const connection = await connectExchange({
+    mode: 'module',
+    modulePath: door.modulePath,
+    moduleArguments: [door.url],
+    executable,
+  })
+  const targets = { exchange: recording(connection, lines), entra: tenant.entra }
+  const runbook = buildRunbook({ profile: 'all', domain: 'contoso.com' })
+  const planned = await plan(runbook, targets)
+  await apply(planned, targets)
+  await connection.close()
+  const ms = performance.now() - began
+  await door.close()
+  return {
+    ms,
+    lines,
+    changes: exchangeChanges(tenant),
+    processes: connection.session.stats.processesStarted,
+    calls: connection.session.stats.calls,
+  }
+}
+
+async function asOnePlainScript(lines) {
+  const tenant = createFakeTenant()
+  const door = await startFakeExchangeServer(tenant)
+  const folder = await mkdtemp(join(tmpdir(), 'teams-oauth-bench-'))
+  const script = join(folder, 'apply.ps1')
+  const text = [
+    "$ErrorActionPreference = 'Stop'",
+    `Import-Module -Name ${quote(door.modulePath)} -ArgumentList ${quote(door.url)}`,
+    ...lines,
+  ].join('\n')
+  await writeFile(script, text, 'utf8')
+  const began = performance.now()
+  const code = await new Promise((resolve, reject) => {
+    const child = spawn(executable, ['-NoProfile', '-NonInteractive', '-File', script], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    })
+    child.on('error', reject)
+    child.on('exit', resolve)
+  })
+  const ms = performance.now() - began
+  await door.close()
+  await rm(folder, { recursive: true, force: true })
+  if (code !== 0) throw new Error(`the plain script failed (exit ${code})`)
+  return { ms, processes: 1, changes: exchangeChanges(tenant) }
+}
+
+const exchangeChanges = (tenant) => tenant.changes.filter((change) => change.system === 'exchange').length
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+const sessionTimes = []
+const scriptTimes = []
+let last
+for (let run = 0; run < runs; run++) {
+  last = await throughTheSession()
+  sessionTimes.push(last.ms)
+  const plain = await asOnePlainScript(last.lines)
+  scriptTimes.push(plain.ms)
+  if (plain.changes !== last.changes) {
+    console.error(
+      `warning: the plain script made ${plain.changes} Exchange changes, apply made ${last.changes}`,
+    )
+  }
+}
+
+const session = median(sessionTimes)
+const script = median(scriptTimes)
+console.log(
+  `profile all: ${last.lines.length} Exchange calls (${last.changes} Exchange changes), median of ${runs} runs`,
+)
+console.log(
+  `  teams-oauth apply via pwsh session: ${session.toFixed(0)} ms, ${last.processes} pwsh process(es), ${last.calls} session calls`,
+)
+console.log(`  same calls as one plain .ps1:       ${script.toFixed(0)} ms, 1 pwsh process`)
+console.log(`  ratio (session / plain script):     ${(session / script).toFixed(2)}`)
