@@ -168,6 +168,65 @@ export function msolEntra(options: MsolEntraOptions = {}): MsolEntra {
     return found.AppPrincipalId
   }
 
+  /**
+   * Runs an operation once more when the PowerShell process died under it. Both operations are
+   * safe to repeat: reads are reads, and a write recomputes its diff from what is there now.
+   */
+  async function recovering<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation()
+    } catch (error) {
+      if (
+        !isPowerShellError(error) ||
+        (error.code !== 'POWERSHELL_CRASHED' && error.code !== 'POWERSHELL_TIMEOUT')
+      ) {
+        throw error
+      }
+      options.onDebug?.(`msol: ${error.code}, retrying once in a fresh process`)
+      // A session this adapter started runs its setup in every new process; a given one needs it again.
+      if (!ownSession) await (session as PowerShellSession).run(setup)
+      return operation()
+    }
+  }
+
+  async function readServicePrincipal(appId: string): Promise<ServicePrincipal | null> {
+    let found: CmdletObject | undefined
+    try {
+      ;[found] = await invoke('Get-MsolServicePrincipal', { AppPrincipalId: appId })
+    } catch (error) {
+      if (isNotFound(error)) return null
+      throw error
+    }
+    if (!found) return null
+    const id = String(found.ObjectId)
+    appIds.set(id, appId)
+    return {
+      id,
+      appId: String(found.AppPrincipalId ?? appId),
+      displayName: String(found.DisplayName ?? ''),
+      keyCredentials: await readKeys(appId),
+    }
+  }
+
+  async function writeKeys(servicePrincipalId: string, keys: KeyCredentialWrite[]): Promise<void> {
+    const appId = await appIdOf(servicePrincipalId)
+    const { add, remove } = diffKeyCredentials(await readKeys(appId), keys)
+    // Add before removing: a failure half-way leaves more keys, never fewer.
+    for (const key of add) {
+      await invoke('New-MsolServicePrincipalCredential', {
+        AppPrincipalId: appId,
+        Type: msolType(key),
+        Usage: key.usage,
+        Value: key.key,
+        StartDate: key.startDateTime ?? undefined,
+        EndDate: key.endDateTime ?? undefined,
+      })
+    }
+    if (remove.length > 0) {
+      await invoke('Remove-MsolServicePrincipalCredential', { AppPrincipalId: appId, KeyIds: remove })
+    }
+  }
+
   return {
     ready,
 
@@ -178,44 +237,15 @@ export function msolEntra(options: MsolEntraOptions = {}): MsolEntra {
           value: String(appId),
         })
       }
-      let found: CmdletObject | undefined
-      try {
-        ;[found] = await invoke('Get-MsolServicePrincipal', { AppPrincipalId: appId })
-      } catch (error) {
-        if (isNotFound(error)) return null
-        throw error
-      }
-      if (!found) return null
-      const id = String(found.ObjectId)
-      appIds.set(id, appId)
-      return {
-        id,
-        appId: String(found.AppPrincipalId ?? appId),
-        displayName: String(found.DisplayName ?? ''),
-        keyCredentials: await readKeys(appId),
-      }
+      return recovering(() => readServicePrincipal(appId))
     },
 
     async setKeyCredentials(servicePrincipalId, keys) {
       assertKeyValues(keys)
       for (const key of keys) msolType(key)
+      await recovering(() => writeKeys(servicePrincipalId, keys))
       const appId = await appIdOf(servicePrincipalId)
-      const { add, remove } = diffKeyCredentials(await readKeys(appId), keys)
-      // Add before removing: a failure half-way leaves more keys, never fewer.
-      for (const key of add) {
-        await invoke('New-MsolServicePrincipalCredential', {
-          AppPrincipalId: appId,
-          Type: msolType(key),
-          Usage: key.usage,
-          Value: key.key,
-          StartDate: key.startDateTime ?? undefined,
-          EndDate: key.endDateTime ?? undefined,
-        })
-      }
-      if (remove.length > 0) {
-        await invoke('Remove-MsolServicePrincipalCredential', { AppPrincipalId: appId, KeyIds: remove })
-      }
-      const after = await readKeys(appId)
+      const after = await recovering(() => readKeys(appId))
       const left = diffKeyCredentials(after, keys)
       if (left.add.length > 0 || left.remove.length > 0) {
         throw new TeamsOAuthError(
