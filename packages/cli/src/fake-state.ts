@@ -22,21 +22,32 @@ export function writeFileAtomic(file: string, text: string) {
 }
 
 /** Opens the fake tenant of a --state file (a new one when the file does not exist yet). */
-export async function loadFake(file: string | undefined, env: Record<string, string | undefined>): Promise<LoadedFake> {
+export async function loadFake(
+  file: string | undefined,
+  env: Record<string, string | undefined>,
+): Promise<LoadedFake> {
   const { createFakeTenant } = await import('@teams-oauth/fakes')
   let previous: StateFile | null = null
   if (file && existsSync(file)) {
     try {
       previous = JSON.parse(readFileSync(file, 'utf8')) as StateFile
     } catch (error) {
-      throw new TeamsOAuthError('INPUT_INVALID', `state: ${file} is not a teams-oauth state file (${(error as Error).message})`, {
-        field: 'state',
-      })
+      throw new TeamsOAuthError(
+        'INPUT_INVALID',
+        `state: ${file} is not a teams-oauth state file (${(error as Error).message})`,
+        {
+          field: 'state',
+        },
+      )
     }
     if (previous?.format !== 'teams-oauth-fake-tenant')
-      throw new TeamsOAuthError('INPUT_INVALID', `state: ${file} is not a teams-oauth state file; give a new file name or one an earlier run wrote`, {
-        field: 'state',
-      })
+      throw new TeamsOAuthError(
+        'INPUT_INVALID',
+        `state: ${file} is not a teams-oauth state file; give a new file name or one an earlier run wrote`,
+        {
+          field: 'state',
+        },
+      )
   }
   const tenant = previous ? createFakeTenant({ state: previous.state as never }) : createFakeTenant()
   // A testing aid: make the fake fail its Nth write, to watch a run fail and resume.

@@ -19,7 +19,9 @@ export const targetOptionsSchema = z.object({
   profile: z.string().default('teams'),
   domain: z.string().optional(),
   domainController: z.string().optional(),
-  exchange: z.union([z.enum(['fake', 'local']), url('--exchange', 'https://ex01.contoso.com/PowerShell/')]).default('fake'),
+  exchange: z
+    .union([z.enum(['fake', 'local']), url('--exchange', 'https://ex01.contoso.com/PowerShell/')])
+    .default('fake'),
   entra: z.enum(['fake', 'graph', 'msol'], { error: '--entra: choose fake, graph or msol' }).default('fake'),
   graphUrl: url('--graph-url', 'https://graph.microsoft.com').optional(),
   tenant: z.string().optional(),
@@ -37,7 +39,10 @@ export type TargetOptions = z.infer<typeof targetOptionsSchema>
 export function parseTargetOptions(raw: Record<string, unknown>): TargetOptions {
   const result = targetOptionsSchema.safeParse(raw)
   if (result.success) return result.data
-  const issues = result.error.issues.map((issue) => ({ field: String(issue.path[0] ?? ''), problem: issue.message }))
+  const issues = result.error.issues.map((issue) => ({
+    field: String(issue.path[0] ?? ''),
+    problem: issue.message,
+  }))
   throw new TeamsOAuthError(
     'INPUT_INVALID',
     issues.map((i) => (i.problem.startsWith('--') ? i.problem : `--${i.field}: ${i.problem}`)).join('\n'),

@@ -6,16 +6,37 @@ type Runner = (io: CliIO, options: Record<string, unknown>) => Promise<number>
 
 const targetOptions = (command: Command) =>
   command
-    .addOption(new Option('--profile <name>', 'which procedure').choices(['teams', 'sfbonline', 'all']).default('teams'))
-    .option('--domain <domain>', 'a domain verified in your tenant (the application accounts\' addresses end in it)')
+    .addOption(
+      new Option('--profile <name>', 'which procedure')
+        .choices(['teams', 'sfbonline', 'all'])
+        .default('teams'),
+    )
+    .option(
+      '--domain <domain>',
+      "a domain verified in your tenant (the application accounts' addresses end in it)",
+    )
     .option('--domain-controller <fqdn>', 'pin every Exchange write to this domain controller')
-    .option('--exchange <target>', 'fake | local | a remote PowerShell URI (https://ex01.contoso.com/PowerShell/)', 'fake')
+    .option(
+      '--exchange <target>',
+      'fake | local | a remote PowerShell URI (https://ex01.contoso.com/PowerShell/)',
+      'fake',
+    )
     .option('--entra <path>', 'fake | graph | msol (MSOnline, retired in 2025)', 'fake')
     .option('--graph-url <url>', 'Microsoft Graph base URL (national clouds)')
     .option('--tenant <id>', 'the Entra tenant id or domain, for sign-in')
-    .option('--certificate <file>', 'the auth certificate (.cer, .pem or .p7b) instead of exporting it from Exchange')
-    .option('--state <file>', "the fake tenant's state, kept between runs (with --exchange fake or --entra fake)")
-    .option('--drop-expired-keys', 'drop expired keys from the service principals (the plan names them)', false)
+    .option(
+      '--certificate <file>',
+      'the auth certificate (.cer, .pem or .p7b) instead of exporting it from Exchange',
+    )
+    .option(
+      '--state <file>',
+      "the fake tenant's state, kept between runs (with --exchange fake or --entra fake)",
+    )
+    .option(
+      '--drop-expired-keys',
+      'drop expired keys from the service principals (the plan names them)',
+      false,
+    )
     .option('--json', 'print exactly one JSON document on stdout', false)
     .option('--verbose', 'more progress on stderr', false)
 
@@ -32,7 +53,10 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(teams-oauth <command> --help shows the options and an example)')
-  examples(program, ['teams-oauth demo', 'teams-oauth plan --profile teams --domain contoso.com --exchange local --entra graph'])
+  examples(program, [
+    'teams-oauth demo',
+    'teams-oauth plan --profile teams --domain contoso.com --exchange local --entra graph',
+  ])
 
   const run = (load: () => Promise<Runner>) =>
     async function (this: Command) {
@@ -49,21 +73,29 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
     program
       .command('demo')
       .description('plan, apply and verify the whole fix on an embedded fake organisation and tenant')
-      .addOption(new Option('--profile <name>', 'which procedure').choices(['teams', 'sfbonline', 'all']).default('all'))
+      .addOption(
+        new Option('--profile <name>', 'which procedure')
+          .choices(['teams', 'sfbonline', 'all'])
+          .default('all'),
+      )
       .option('--json', 'print exactly one JSON document on stdout', false)
       .action(run(async () => (await import('./commands/demo')).demoCommand)),
     ['teams-oauth demo', 'teams-oauth demo --profile sfbonline'],
   )
 
   examples(
-    targetOptions(program.command('plan').description('read both systems and show what apply would change; changes nothing')).action(
-      run(async () => (await import('./commands/plan')).planCommand),
-    ),
+    targetOptions(
+      program
+        .command('plan')
+        .description('read both systems and show what apply would change; changes nothing'),
+    ).action(run(async () => (await import('./commands/plan')).planCommand)),
     ['teams-oauth plan --domain contoso.com --state tenant.json --json'],
   )
 
   examples(
-    targetOptions(program.command('apply').description('carry out the plan, journaling each change for rollback'))
+    targetOptions(
+      program.command('apply').description('carry out the plan, journaling each change for rollback'),
+    )
       .option('--journal <file>', 'the record of changes (appended to)', 'teams-oauth-journal.json')
       .option('--what-if', 'show the plan and change nothing', false)
       .option('--yes', 'change without asking (required when no one is at the terminal)', false)
@@ -75,20 +107,30 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
   )
 
   examples(
-    targetOptions(program.command('verify').description('read both systems and report each step, desired against actual')).action(
-      run(async () => (await import('./commands/verify')).verifyCommand),
-    ),
+    targetOptions(
+      program.command('verify').description('read both systems and report each step, desired against actual'),
+    ).action(run(async () => (await import('./commands/verify')).verifyCommand)),
     ['teams-oauth verify --domain contoso.com --state tenant.json'],
   )
 
   examples(
     program
       .command('script')
-      .description('write the procedure as a readable, idempotent PowerShell script, for admins who run things by hand')
-      .addOption(new Option('--profile <name>', 'which procedure').choices(['teams', 'sfbonline', 'all']).default('teams'))
+      .description(
+        'write the procedure as a readable, idempotent PowerShell script, for admins who run things by hand',
+      )
+      .addOption(
+        new Option('--profile <name>', 'which procedure')
+          .choices(['teams', 'sfbonline', 'all'])
+          .default('teams'),
+      )
       .option('--domain <domain>', 'a domain verified in your tenant')
       .option('--domain-controller <fqdn>', 'pin every Exchange write to this domain controller')
-      .addOption(new Option('--entra <path>', 'how the script reaches Entra').choices(['graph', 'msol']).default('graph'))
+      .addOption(
+        new Option('--entra <path>', 'how the script reaches Entra')
+          .choices(['graph', 'msol'])
+          .default('graph'),
+      )
       .option('--graph-url <url>', 'Microsoft Graph base URL (national clouds)')
       .option('-o, --output <file>', 'write to a file instead of stdout')
       .action(run(async () => (await import('./commands/script')).scriptCommand)),
@@ -98,7 +140,9 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
   examples(
     program
       .command('rollback')
-      .description("undo what apply recorded in a journal, newest first; removes only what teams-oauth created")
+      .description(
+        'undo what apply recorded in a journal, newest first; removes only what teams-oauth created',
+      )
       .option('--journal <file>', 'the record apply wrote', 'teams-oauth-journal.json')
       .option('--exchange <target>', 'fake | local | a remote PowerShell URI', 'fake')
       .option('--entra <path>', 'fake | graph | msol', 'fake')
@@ -110,7 +154,10 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
       .option('--json', 'print exactly one JSON document on stdout', false)
       .option('--verbose', 'more progress on stderr', false)
       .action(run(async () => (await import('./commands/rollback')).rollbackCommand)),
-    ['teams-oauth rollback --journal teams-oauth-journal.json --what-if', 'teams-oauth rollback --journal teams-oauth-journal.json --state tenant.json --yes'],
+    [
+      'teams-oauth rollback --journal teams-oauth-journal.json --what-if',
+      'teams-oauth rollback --journal teams-oauth-journal.json --state tenant.json --yes',
+    ],
   )
 
   return program
@@ -127,7 +174,11 @@ export async function main(argv: string[], io?: CliIO): Promise<number> {
     await program.parseAsync(argv, { from: 'user' })
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help')
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+      )
         return exitCodes.ok
       if (error.code === 'commander.executeSubCommandAsync') return code
       return exitCodes.usage

@@ -4,10 +4,29 @@ import { type CliIO, paint } from './io'
 export function describeAction(action: Action): string {
   if (action.system === 'exchange') return psCall(action.cmdlet, action.params)
   if (action.op === 'addKey') {
-    const dropped = action.dropKeyIds.length ? `, dropping expired key(s) ${action.dropKeyIds.join(', ')}` : ''
+    const dropped = action.dropKeyIds.length
+      ? `, dropping expired key(s) ${action.dropKeyIds.join(', ')}`
+      : ''
     return `add certificate ${action.certificate.thumbprint} as a Verify key to ${action.displayName} (${action.appId}), keeping every other key${dropped}`
   }
   return `remove certificate ${action.thumbprint} from the service principal of ${action.appId}${action.restore.length ? ` and restore ${action.restore.length} key(s)` : ''}`
+}
+
+/** Consecutive actions of one cmdlet for one reason (a role's entries), so a person reads them as one. */
+export function groupActions<T extends { action: Action; reason: string }>(actions: readonly T[]): T[][] {
+  const groups: T[][] = []
+  for (const item of actions) {
+    const last = groups.at(-1)?.at(-1)
+    const same =
+      last &&
+      last.reason === item.reason &&
+      last.action.system === 'exchange' &&
+      item.action.system === 'exchange' &&
+      last.action.cmdlet === item.action.cmdlet
+    if (same) groups.at(-1)!.push(item)
+    else groups.push([item])
+  }
+  return groups
 }
 
 export function renderPlan(io: CliIO, planned: Plan, isTTY: boolean): string {
@@ -21,8 +40,23 @@ export function renderPlan(io: CliIO, planned: Plan, isTTY: boolean): string {
   for (const step of planned.steps) {
     const mark = step.actions.length === 0 ? c.green('✓') : c.yellow('•')
     lines.push(`${mark} ${step.title}${step.actions.length === 0 ? c.dim(`: ${step.actual}`) : ''}`)
-    for (const { action, reason } of step.actions) {
-      lines.push(`    + ${describeAction(action)}`, c.dim(`      why: ${reason}`))
+    for (const group of groupActions(step.actions)) {
+      const [first] = group
+      if (!first) continue
+      if (group.length >= 4 && first.action.system === 'exchange') {
+        const identities = group.map((a) =>
+          a.action.system === 'exchange' ? String(a.action.params.Identity ?? '') : '',
+        )
+        const prefix = identities[0]?.includes('\\')
+          ? identities[0].slice(0, identities[0].indexOf('\\') + 1)
+          : ''
+        const shared = prefix && identities.every((i) => i.startsWith(prefix))
+        const names = shared ? identities.map((i) => i.slice(prefix.length)) : identities
+        lines.push(
+          `    + ${first.action.cmdlet} × ${group.length}${shared ? ` (${prefix}…)` : ''}: ${names.join(', ')}`,
+        )
+      } else for (const { action } of group) lines.push(`    + ${describeAction(action)}`)
+      lines.push(c.dim(`      why: ${first.reason}`))
     }
     for (const note of step.notes) lines.push(c.yellow(`    ! ${note}`))
   }
@@ -32,7 +66,11 @@ export function renderPlan(io: CliIO, planned: Plan, isTTY: boolean): string {
 export function renderVerify(io: CliIO, report: VerifyReport, isTTY: boolean): string {
   const c = paint(io, isTTY)
   const lines = [
-    c.bold(report.ok ? 'Verify: every step is in the desired state' : 'Verify: some steps are not in the desired state'),
+    c.bold(
+      report.ok
+        ? 'Verify: every step is in the desired state'
+        : 'Verify: some steps are not in the desired state',
+    ),
   ]
   for (const step of report.steps) {
     lines.push(

@@ -1,6 +1,6 @@
 import type { EntraPort, ExchangePort, Targets } from '@teams-oauth/core'
-import type { CliIO } from './io'
 import { type LoadedFake, loadFake } from './fake-state'
+import type { CliIO } from './io'
 import type { TargetOptions } from './options'
 
 export interface OpenTargets {
@@ -25,7 +25,9 @@ async function tokenProvider(options: TargetOptions, io: CliIO): Promise<() => P
       certificatePath: io.env.AZURE_CLIENT_CERTIFICATE_PATH,
     })
   } else if (io.env.TEAMS_OAUTH_MANAGED_IDENTITY === '1') {
-    credential = clientId ? new identity.ManagedIdentityCredential({ clientId }) : new identity.ManagedIdentityCredential()
+    credential = clientId
+      ? new identity.ManagedIdentityCredential({ clientId })
+      : new identity.ManagedIdentityCredential()
   } else {
     credential = new identity.DeviceCodeCredential({
       ...(tenantId ? { tenantId } : {}),
@@ -35,7 +37,10 @@ async function tokenProvider(options: TargetOptions, io: CliIO): Promise<() => P
     })
   }
   const baseUrl = options.graphUrl ?? 'https://graph.microsoft.com'
-  const scope = credential instanceof identity.DeviceCodeCredential ? `${baseUrl}/Application.ReadWrite.All` : graphScopes(baseUrl)
+  const scope =
+    credential instanceof identity.DeviceCodeCredential
+      ? `${baseUrl}/Application.ReadWrite.All`
+      : graphScopes(baseUrl)
   return async () => {
     const token = await credential.getToken(scope)
     if (!token) throw new Error('no token was issued for Microsoft Graph')
@@ -47,13 +52,18 @@ export async function openTargets(options: TargetOptions, io: CliIO): Promise<Op
   const progress = (message: string) => {
     if (!options.json || options.verbose) io.stderr(`${message}\n`)
   }
-  const fake = options.exchange === 'fake' || options.entra === 'fake' ? await loadFake(options.state, io.env) : null
+  const fake =
+    options.exchange === 'fake' || options.entra === 'fake' ? await loadFake(options.state, io.env) : null
   const closers: (() => Promise<void>)[] = []
   let exchange: ExchangePort
   if (options.exchange === 'fake') exchange = fake!.tenant.exchange
   else {
     const { connectExchange } = await import('@teams-oauth/exchange')
-    progress(options.exchange === 'local' ? 'Connecting to the local Exchange Management Shell…' : `Connecting to ${options.exchange}…`)
+    progress(
+      options.exchange === 'local'
+        ? 'Connecting to the local Exchange Management Shell…'
+        : `Connecting to ${options.exchange}…`,
+    )
     exchange = await connectExchange(
       options.exchange === 'local'
         ? { mode: 'local', onProgress: progress }

@@ -3,16 +3,30 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runCli, tempDir } from './run-cli'
 
-const stateOf = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as { state: unknown; changes: unknown[] }
+const stateOf = (file: string) =>
+  JSON.parse(readFileSync(file, 'utf8')) as { state: unknown; changes: unknown[] }
 
 describe('teams-oauth plan, apply and verify on a fake tenant kept in a state file', () => {
   it('plan --json prints one document whose actions name their step and reason', async () => {
     const dir = tempDir()
-    const run = await runCli(['plan', '--profile', 'teams', '--domain', 'contoso.com', '--state', join(dir, 's.json'), '--json'])
+    const run = await runCli([
+      'plan',
+      '--profile',
+      'teams',
+      '--domain',
+      'contoso.com',
+      '--state',
+      join(dir, 's.json'),
+      '--json',
+    ])
     expect(run.code).toBe(0)
     const document = JSON.parse(run.stdout)
     // the June 2025 procedure: 9 changes, plus one Remove-ManagementRoleEntry per UserApplication entry but GetDelegate
-    expect(document.actions.filter((a: { action: { cmdlet?: string } }) => a.action.cmdlet !== 'Remove-ManagementRoleEntry')).toHaveLength(9)
+    expect(
+      document.actions.filter(
+        (a: { action: { cmdlet?: string } }) => a.action.cmdlet !== 'Remove-ManagementRoleEntry',
+      ),
+    ).toHaveLength(9)
     expect(document.actions.length).toBeGreaterThan(9)
     for (const action of document.actions) {
       expect(action.step).toEqual(expect.any(String))
@@ -64,10 +78,16 @@ describe('teams-oauth plan, apply and verify on a fake tenant kept in a state fi
     const dir = tempDir()
     const state = join(dir, 's.json')
     const journal = join(dir, 'j.json')
-    const declined = await runCli(['apply', '--domain', 'contoso.com', '--state', state, '--journal', journal], { interactive: true, answer: false })
+    const declined = await runCli(
+      ['apply', '--domain', 'contoso.com', '--state', state, '--journal', journal],
+      { interactive: true, answer: false },
+    )
     expect(declined.code).toBe(2)
     expect(stateOf(state).changes).toEqual([])
-    const accepted = await runCli(['apply', '--domain', 'contoso.com', '--state', state, '--journal', journal], { interactive: true, answer: true })
+    const accepted = await runCli(
+      ['apply', '--domain', 'contoso.com', '--state', state, '--journal', journal],
+      { interactive: true, answer: true },
+    )
     expect(accepted.code).toBe(0)
     expect(stateOf(state).changes.length).toBeGreaterThan(0)
   })
@@ -90,7 +110,9 @@ describe('teams-oauth plan, apply and verify on a fake tenant kept in a state fi
     await runCli(['plan', '--domain', 'contoso.com', '--state', reference])
     const { copyFileSync } = await import('node:fs')
     copyFileSync(reference, faulty)
-    expect((await runCli(['apply', ...common, '--state', reference, '--journal', join(dir, 'r.json')])).code).toBe(0)
+    expect(
+      (await runCli(['apply', ...common, '--state', reference, '--journal', join(dir, 'r.json')])).code,
+    ).toBe(0)
 
     const failed = await runCli(['apply', ...common, '--state', faulty, '--journal', join(dir, 'f.json')], {
       env: { TEAMS_OAUTH_FAKE_FAIL_WRITE: '5' },

@@ -4,7 +4,11 @@ import { planDocument, renderPlan } from '../render'
 import { defaultJournal, prepare, progress, readJournal, withTargets, writeJournal } from './shared'
 
 /** Refuses to write without consent: --yes, or a person answering yes at the terminal. */
-export async function consent(io: CliIO, options: { yes: boolean; json: boolean }, question: string): Promise<void> {
+export async function consent(
+  io: CliIO,
+  options: { yes: boolean; json: boolean },
+  question: string,
+): Promise<void> {
   if (options.yes) return
   if (!io.interactive || options.json)
     throw new TeamsOAuthError(
@@ -12,7 +16,8 @@ export async function consent(io: CliIO, options: { yes: boolean; json: boolean 
       'refusing to change anything without --yes when no one is at the terminal to confirm (look first with --what-if)',
       { field: 'yes' },
     )
-  if (!(await io.confirm(question))) throw new TeamsOAuthError('INPUT_INVALID', 'stopped: you did not confirm', { field: 'yes' })
+  if (!(await io.confirm(question)))
+    throw new TeamsOAuthError('INPUT_INVALID', 'stopped: you did not confirm', { field: 'yes' })
 }
 
 export async function applyCommand(io: CliIO, raw: Record<string, unknown>): Promise<number> {
@@ -24,19 +29,32 @@ export async function applyCommand(io: CliIO, raw: Record<string, unknown>): Pro
     const planned = await plan(runbook, targets, { onEvent })
     const human = renderPlan(io, planned, Boolean(process.stdout.isTTY))
     if (planned.actions.length === 0 || options.whatIf) {
-      if (options.json) io.stdout(`${JSON.stringify({ ...planDocument(planned), command: 'apply', whatIf: options.whatIf, changes: 0 }, null, 2)}\n`)
-      else io.stdout(human + (options.whatIf ? 'What if: nothing was changed.\n' : 'Already in the desired state.\n'))
+      if (options.json)
+        io.stdout(
+          `${JSON.stringify({ ...planDocument(planned), command: 'apply', whatIf: options.whatIf, changes: 0 }, null, 2)}\n`,
+        )
+      else
+        io.stdout(
+          human + (options.whatIf ? 'What if: nothing was changed.\n' : 'Already in the desired state.\n'),
+        )
       return 0
     }
     if (!options.json) io.stdout(human)
     await consent(io, options, `Apply these ${planned.actions.length} change(s)?`)
     const before = journal.entries.length
-    const result = await apply(planned, targets, { onEvent, journal, onJournal: (j) => writeJournal(journalFile, j) })
+    const result = await apply(planned, targets, {
+      onEvent,
+      journal,
+      onJournal: (j) => writeJournal(journalFile, j),
+    })
     if (options.json)
       io.stdout(
         `${JSON.stringify({ ...planDocument(planned), command: 'apply', changes: result.changes, journal: journalFile, entries: result.journal.entries.slice(before) }, null, 2)}\n`,
       )
-    else io.stdout(`Applied ${result.changes} change(s). The record is in ${journalFile} (teams-oauth rollback --journal ${journalFile} undoes it).\n`)
+    else
+      io.stdout(
+        `Applied ${result.changes} change(s). The record is in ${journalFile} (teams-oauth rollback --journal ${journalFile} undoes it).\n`,
+      )
     return 0
   })
 }

@@ -10,17 +10,25 @@ export async function rollbackCommand(io: CliIO, raw: Record<string, unknown>): 
   const options = parseTargetOptions(raw)
   const file = options.journal ?? 'teams-oauth-journal.json'
   if (!existsSync(file))
-    throw new TeamsOAuthError('JOURNAL_INVALID', `journal: ${file} does not exist; pass the file apply wrote (--journal <file>)`, {
-      field: 'journal',
-    })
+    throw new TeamsOAuthError(
+      'JOURNAL_INVALID',
+      `journal: ${file} does not exist; pass the file apply wrote (--journal <file>)`,
+      {
+        field: 'journal',
+      },
+    )
   const journal = readJournal(file)
   const context = { io, options }
   return withTargets(context, async ({ targets }) => {
     const preview = await rollback(journal, targets, { whatIf: true })
     const lines = preview.undone.map((u) => `  ↶ ${describeAction(u.action)}  (${u.title})`)
     if (options.whatIf || preview.undone.length === 0) {
-      if (options.json) io.stdout(`${JSON.stringify({ command: 'rollback', whatIf: true, undo: preview.undone }, null, 2)}\n`)
-      else io.stdout(`${preview.undone.length === 0 ? 'The journal holds no change to undo.' : `Rollback would undo:\n${lines.join('\n')}`}\n`)
+      if (options.json)
+        io.stdout(`${JSON.stringify({ command: 'rollback', whatIf: true, undo: preview.undone }, null, 2)}\n`)
+      else
+        io.stdout(
+          `${preview.undone.length === 0 ? 'The journal holds no change to undo.' : `Rollback would undo:\n${lines.join('\n')}`}\n`,
+        )
       return 0
     }
     if (!options.json) io.stdout(`Rollback will undo:\n${lines.join('\n')}\n`)

@@ -5,20 +5,31 @@ import type { CliIO } from '../io'
 export async function scriptCommand(io: CliIO, raw: Record<string, unknown>): Promise<number> {
   const entra = raw.entra as string
   if (entra !== 'graph' && entra !== 'msol')
-    throw new TeamsOAuthError('INPUT_INVALID', `--entra: ${JSON.stringify(entra)} is not an Entra path for a script; choose graph or msol`, {
-      field: 'entra',
-    })
+    throw new TeamsOAuthError(
+      'INPUT_INVALID',
+      `--entra: ${JSON.stringify(entra)} is not an Entra path for a script; choose graph or msol`,
+      {
+        field: 'entra',
+      },
+    )
   if (!raw.domain)
-    throw new TeamsOAuthError('INPUT_INVALID', 'domain: is required; give a domain verified in your tenant (--domain contoso.com)', {
-      field: 'domain',
-    })
+    throw new TeamsOAuthError(
+      'INPUT_INVALID',
+      'domain: is required; give a domain verified in your tenant (--domain contoso.com)',
+      {
+        field: 'domain',
+      },
+    )
   const runbook = buildRunbook({
     profile: raw.profile as 'teams',
     domain: raw.domain as string,
     ...(raw.domainController ? { domainController: raw.domainController as string } : {}),
     entra,
   })
-  const script = renderScript(runbook, { entra, ...(raw.graphUrl ? { graphUrl: raw.graphUrl as string } : {}) })
+  const script = renderScript(runbook, {
+    entra,
+    ...(raw.graphUrl ? { graphUrl: raw.graphUrl as string } : {}),
+  })
   if (raw.output) {
     writeFileAtomic(raw.output as string, script)
     io.stderr(`Wrote ${raw.output}\n`)

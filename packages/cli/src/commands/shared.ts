@@ -24,14 +24,21 @@ export interface CommandContext {
 export function prepare(io: CliIO, raw: Record<string, unknown>) {
   const options = parseTargetOptions(raw)
   if (!options.domain)
-    throw new TeamsOAuthError('INPUT_INVALID', 'domain: is required; give a domain verified in your tenant (--domain contoso.com)', {
-      issues: [{ field: 'domain', problem: 'is required', fix: '--domain contoso.com' }],
-    })
+    throw new TeamsOAuthError(
+      'INPUT_INVALID',
+      'domain: is required; give a domain verified in your tenant (--domain contoso.com)',
+      {
+        issues: [{ field: 'domain', problem: 'is required', fix: '--domain contoso.com' }],
+      },
+    )
   const runbook = buildRunbook(runbookInput(options))
   return { options, runbook, context: { io, options } as CommandContext }
 }
 
-export async function withTargets<T>(context: CommandContext, run: (open: OpenTargets) => Promise<T>): Promise<T> {
+export async function withTargets<T>(
+  context: CommandContext,
+  run: (open: OpenTargets) => Promise<T>,
+): Promise<T> {
   const open = await openTargets(context.options, context.io)
   try {
     return await run(open)
@@ -50,7 +57,8 @@ export function progress(context: CommandContext) {
       if (options.verbose) io.stderr(c.dim(`  reading: ${event.title}\n`))
     } else if (event.type === 'action-start') io.stderr(`  → ${describeAction(event.action)}\n`)
     else if (event.type === 'action-failed') io.stderr(c.red(`  ✗ ${event.title}: ${event.error.message}\n`))
-    else if (event.type === 'undo') io.stderr(`  ↶ ${describeAction(event.action)}${event.skipped ? ` (${event.skipped})` : ''}\n`)
+    else if (event.type === 'undo')
+      io.stderr(`  ↶ ${describeAction(event.action)}${event.skipped ? ` (${event.skipped})` : ''}\n`)
   }
 }
 
@@ -62,11 +70,16 @@ export function readJournal(file: string): Journal {
     return parseJournal(JSON.parse(readFileSync(file, 'utf8')))
   } catch (error) {
     if (error instanceof TeamsOAuthError) throw error
-    throw new TeamsOAuthError('JOURNAL_INVALID', `journal: ${file} is not JSON (${(error as Error).message})`, { field: 'journal' })
+    throw new TeamsOAuthError(
+      'JOURNAL_INVALID',
+      `journal: ${file} is not JSON (${(error as Error).message})`,
+      { field: 'journal' },
+    )
   }
 }
 
-export const writeJournal = (file: string, journal: Journal) => writeFileAtomic(file, `${JSON.stringify(journal, null, 2)}\n`)
+export const writeJournal = (file: string, journal: Journal) =>
+  writeFileAtomic(file, `${JSON.stringify(journal, null, 2)}\n`)
 
 /** Turns anything thrown into an exit code and a message (JSON on stdout with --json). */
 export function fail(io: CliIO, json: boolean, error: unknown): number {
