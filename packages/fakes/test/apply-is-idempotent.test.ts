@@ -35,7 +35,11 @@ describe('verify', () => {
 
   it('keeps the existing keys of every service principal, byte for byte', async () => {
     const tenant = createFakeTenant()
-    const appIds = ['00000004-0000-0ff1-ce00-000000000000', '7557eb47-c689-4224-abcf-aef9bd7573df', 'db7de2b5-2149-435e-8043-e080dd50afae']
+    const appIds = [
+      '00000004-0000-0ff1-ce00-000000000000',
+      '7557eb47-c689-4224-abcf-aef9bd7573df',
+      'db7de2b5-2149-435e-8043-e080dd50afae',
+    ]
     const before = await Promise.all(appIds.map((id) => tenant.entra.getServicePrincipal(id)))
     const runbook = buildRunbook({ profile: 'all', domain: 'contoso.com' })
     await apply(await plan(runbook, tenant), tenant)

@@ -33,17 +33,26 @@ describe('rollback', () => {
     const tenant = createFakeTenant()
     await tenant.invokeCmdlet({
       cmdlet: 'New-PartnerApplication',
-      params: { Name: 'Skype for Business Online', ApplicationIdentifier: '00000004-0000-0ff1-ce00-000000000000', Enabled: false },
+      params: {
+        Name: 'Skype for Business Online',
+        ApplicationIdentifier: '00000004-0000-0ff1-ce00-000000000000',
+        Enabled: false,
+      },
     })
     const before = tenant.state()
     const runbook = buildRunbook({ profile: 'sfbonline', domain: 'contoso.com' })
     const planned = await plan(runbook, tenant)
     expect(planned.actions.map((a) => a.action)).toContainEqual(
-      expect.objectContaining({ cmdlet: 'Set-PartnerApplication', params: expect.objectContaining({ Identity: 'Skype for Business Online', Enabled: true }) }),
+      expect.objectContaining({
+        cmdlet: 'Set-PartnerApplication',
+        params: expect.objectContaining({ Identity: 'Skype for Business Online', Enabled: true }),
+      }),
     )
     const { journal } = await apply(planned, tenant)
     const what = await rollback(journal, tenant, { whatIf: true })
-    expect(what.undone.map((u) => u.action)).not.toContainEqual(expect.objectContaining({ cmdlet: 'Remove-PartnerApplication' }))
+    expect(what.undone.map((u) => u.action)).not.toContainEqual(
+      expect.objectContaining({ cmdlet: 'Remove-PartnerApplication' }),
+    )
     await rollback(journal, tenant)
     expect(tenant.state()).toEqual(before)
   })
