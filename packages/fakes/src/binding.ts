@@ -33,13 +33,48 @@ const commonParameters = [
   'ProgressAction',
 ]
 
-/** The cmdlet's parameter sets as the reference lists them, plus what this build adds. */
+/**
+ * Parameter sets the reference lists that exist only in Exchange Online: an on-premises
+ * organisation does not have them, so their parameters are unknown here.
+ */
+const cloudOnlySets: Record<string, string[]> = {
+  'New-MailUser': [
+    'EnableRoomMailboxAccount',
+    'FederatedUser',
+    'HVEAccount',
+    'MicrosoftOnlineServicesFederatedUser',
+    'MicrosoftOnlineServicesID',
+  ],
+  'Get-MailUser': ['HVEAccount'],
+  'Set-MailUser': [
+    'EnableLitigationHoldForMigration',
+    'ExcludeFromAllHolds',
+    'ExcludeFromAllOrgHolds',
+    'ExcludeFromOrgHolds',
+    'RecalculateInactiveMailUser',
+    'RemoveComplianceTagHoldApplied',
+    'RemoveDelayHoldApplied',
+    'RemoveDelayReleaseHoldApplied',
+    'RemoveDisabledArchive',
+    'RemoveLitigationHoldEnabled',
+    'RemoveOrphanedHolds',
+    'UnblockForwardSyncPostCrossTenantMigration',
+  ],
+  'New-ManagementRoleAssignment': ['App'],
+  'Get-Mailbox': ['MailboxPlanSet'],
+}
+
+/** The cmdlet's on-premises parameter sets as the reference lists them, plus what this build adds. */
 export function cmdletSpec(cmdlet: string, extra: ParameterSpec[] = []): CmdletSpec | null {
   const name = Object.keys(cmdlets).find((key) => key.toLowerCase() === cmdlet.toLowerCase())
   const spec = name ? cmdlets[name] : undefined
-  if (!spec) return null
-  if (extra.length === 0) return spec
-  return { sets: spec.sets.map((set) => ({ ...set, parameters: [...set.parameters, ...extra] })) }
+  if (!name || !spec) return null
+  const excluded = cloudOnlySets[name] ?? []
+  return {
+    sets: spec.sets
+      .filter((set) => !excluded.includes(set.name))
+      .map((set) => ({ ...set, parameters: [...set.parameters, ...extra] })),
+  }
 }
 
 export function canonicalCmdletName(cmdlet: string): string | null {

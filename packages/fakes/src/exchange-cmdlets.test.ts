@@ -68,6 +68,14 @@ describe('parameter binding', () => {
     expect(data.fullyQualifiedErrorId).toBe('MissingMandatoryParameter,New-MailUser')
   })
 
+  it('knows only the on-premises parameter sets', async () => {
+    const tenant = createFakeTenant()
+    expect(await tenant.exchange.hasParameter('New-MailUser', 'HVEAccount')).toBe(false)
+    expect(await tenant.exchange.hasParameter('New-MailUser', 'DomainController')).toBe(true)
+    const data = await failure(run(tenant, 'Set-MailUser', { Identity: 'x', ExcludeFromAllHolds: true }))
+    expect(data.fullyQualifiedErrorId).toBe('NamedParameterNotFound,Set-MailUser')
+  })
+
   it('binds parameter and cmdlet names case-insensitively', async () => {
     const tenant = createFakeTenant()
     const out = await run(tenant, 'get-mailbox', { identity: 'alice' })
