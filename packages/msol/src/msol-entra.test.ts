@@ -63,4 +63,33 @@ describe.runIf(pwsh.run)('msolEntra preflight in PowerShell 7', () => {
       await entra.close()
     }
   })
+
+  it('signs in with the given credential and never writes the password to the debug log', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'msol-'))
+    const module = join(folder, 'SignInMsol.psm1')
+    writeFileSync(
+      module,
+      [
+        'function Connect-MsolService([pscredential]$Credential) {',
+        "  if ($Credential.UserName -ne 'admin@contoso.onmicrosoft.com') { throw 'wrong user' }",
+        "  if ($Credential.GetNetworkCredential().Password -ne 'Pa$$w0rd-secret') { throw 'wrong password' }",
+        '}',
+      ].join('\n'),
+    )
+    const log: string[] = []
+    const entra = msolEntra({
+      executable: pwsh.executable,
+      allowCore: true,
+      modulePath: module,
+      credential: { userName: 'admin@contoso.onmicrosoft.com', password: 'Pa$$w0rd-secret' },
+      onDebug: (line) => log.push(line),
+    })
+    try {
+      await entra.ready()
+      expect(log.join('\n')).toContain('admin@contoso.onmicrosoft.com')
+      expect(log.join('\n')).not.toContain('Pa$$w0rd-secret')
+    } finally {
+      await entra.close()
+    }
+  })
 })
