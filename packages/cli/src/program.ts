@@ -114,6 +114,22 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
   )
 
   examples(
+    targetOptions(
+      program
+        .command('doctor')
+        .description('read-only checks of everything delegates need, each with its evidence and fix'),
+    )
+      .option('--delegate <user>', 'the delegate whose rights to check (with --delegator)')
+      .option('--delegator <user>', 'the delegator whose calendar the delegate schedules on')
+      .option('--html <file>', 'also write a self-contained HTML report')
+      .action(run(async () => (await import('./commands/doctor')).doctorCommand)),
+    [
+      'teams-oauth doctor --profile teams --domain contoso.com --exchange local --entra graph --delegate bob --delegator alice --html report.html',
+      'teams-oauth doctor --state tenant.json --json',
+    ],
+  )
+
+  examples(
     program
       .command('script')
       .description(

@@ -1,0 +1,54 @@
+import { type DoctorReport, diagnose, TeamsOAuthError } from '@teams-oauth/core'
+import { writeFileAtomic } from '../fake-state'
+import { renderHtmlReport } from '../html-report'
+import { type CliIO, exitCodes, paint } from '../io'
+import { parseTargetOptions } from '../options'
+import { withTargets } from './shared'
+
+export function renderDoctor(io: CliIO, report: DoctorReport, isTTY: boolean): string {
+  const c = paint(io, isTTY)
+  const mark = { pass: c.green('✓ pass'), warn: c.yellow('! warn'), fail: c.red('✗ fail') }
+  const lines = [
+    c.bold(`teams-oauth doctor: ${report.organisation} (profile ${report.profile}), ${report.checkedAt}`),
+  ]
+  for (const check of report.checks) {
+    lines.push(`${mark[check.status]}  ${check.title}`)
+    for (const evidence of check.evidence) lines.push(c.dim(`          ${evidence}`))
+    if (check.explanation) lines.push(`          why: ${check.explanation}`)
+    if (check.fix) lines.push(`          fix: ${check.fix}`)
+  }
+  lines.push(
+    report.ok
+      ? c.green('Every check passes.')
+      : `${report.counts.fail} failing, ${report.counts.warn} warning, ${report.counts.pass} passing.`,
+  )
+  return `${lines.join('\n')}\n`
+}
+
+export async function doctorCommand(io: CliIO, raw: Record<string, unknown>): Promise<number> {
+  const options = parseTargetOptions(raw)
+  const delegate = raw.delegate as string | undefined
+  const delegator = raw.delegator as string | undefined
+  if (Boolean(delegate) !== Boolean(delegator))
+    throw new TeamsOAuthError(
+      'INPUT_INVALID',
+      'delegate: --delegate and --delegator go together (e.g. --delegate bob --delegator alice)',
+      {
+        field: delegate ? 'delegator' : 'delegate',
+      },
+    )
+  const report = await withTargets({ io, options }, ({ targets }) =>
+    diagnose(targets, {
+      profile: options.profile as 'teams',
+      ...(options.domain ? { domain: options.domain } : {}),
+      ...(delegate && delegator ? { delegate, delegator } : {}),
+    }),
+  )
+  if (raw.html) {
+    writeFileAtomic(raw.html as string, renderHtmlReport(report))
+    if (!options.json) io.stderr(`Wrote ${raw.html}\n`)
+  }
+  if (options.json) io.stdout(`${JSON.stringify({ command: 'doctor', ...report }, null, 2)}\n`)
+  else io.stdout(renderDoctor(io, report, Boolean(process.stdout.isTTY)))
+  return report.ok ? exitCodes.ok : exitCodes.notInDesiredState
+}
