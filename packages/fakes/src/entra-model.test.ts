@@ -154,6 +154,14 @@ describe('Graph-level PATCH validation', () => {
       ).status,
     ).toBe(400)
     expect(graphError(() => tenant.graph.patchKeyCredentials(sp.id, { displayName: 'x' })).status).toBe(400)
+    const usage = graphError(() =>
+      tenant.graph.patchKeyCredentials(sp.id, {
+        keyCredentials: [{ type: 'AsymmetricX509Cert', usage: 'Encrypt', key: base64(cert.der) }],
+      }),
+    )
+    expect(usage.message).toBe(
+      'The value for the property "usage" in one of your credentials is invalid. Acceptable values are Sign, Verify.',
+    )
   })
 
   it('answers 404 for an unknown id', () => {

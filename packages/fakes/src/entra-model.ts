@@ -35,8 +35,8 @@ export function graphDate(date: Date): string {
 export const microsoftTenantId = 'f8cdef31-a31e-4b4a-93e4-5f571e91255a'
 
 const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-const keyTypes = ['AsymmetricX509Cert', 'X509CertAndPassword', 'Symmetric']
-const keyUsages = ['Verify', 'Sign']
+const keyTypes = ['AsymmetricX509Cert', 'X509CertAndPassword']
+const keyUsages = ['Sign', 'Verify']
 
 export function findServicePrincipal(
   state: EntraState,
@@ -190,6 +190,13 @@ export function graphKeyError(problem: KeyProblem): FakeGraphError {
         'Invalid certificate: Key value is invalid certificate',
       )
     case 'invalidProperty':
+      if (problem.property === 'usage' || problem.property === 'type') {
+        return new FakeGraphError(
+          400,
+          'Request_BadRequest',
+          `The value for the property "${problem.property}" in one of your credentials is invalid. Acceptable values are ${(problem.property === 'usage' ? keyUsages : keyTypes).join(', ')}.`,
+        )
+      }
       return new FakeGraphError(
         400,
         'Request_BadRequest',
