@@ -9,7 +9,7 @@ import {
   exchangeErrorDataSchema,
   isTeamsOAuthError,
 } from '@teams-oauth/core'
-import reference from '../cmdlet-reference.json'
+import { cmdletSpec, knownCmdlets, type ParameterSpec } from './binding'
 
 /** What the PowerShell door needs of a fake tenant (FakeTenant has all of it). */
 export interface PwshDoorTenant {
@@ -26,15 +26,7 @@ export interface FakeExchangeServer {
   close(): Promise<void>
 }
 
-interface ParameterSpec {
-  name: string
-  type: string
-  mandatory: boolean
-}
 type ParameterSets = { name: string; parameters: ParameterSpec[] }[]
-
-const referenceCmdlets = (reference as unknown as { cmdlets: Record<string, { sets: ParameterSets }> })
-  .cmdlets
 
 /** Parameters only some builds have; the model says whether this one does. */
 const buildParameters: { cmdlet: string; parameter: ParameterSpec }[] = [
@@ -114,8 +106,12 @@ async function handle(
 }
 
 async function describeCmdlets(tenant: PwshDoorTenant): Promise<Record<string, ParameterSets>> {
+  // The model's own view of each cmdlet (the reference's on-premises sets), so both doors bind alike.
   const cmdlets: Record<string, ParameterSets> = {}
-  for (const [name, spec] of Object.entries(referenceCmdlets)) cmdlets[name] = spec.sets
+  for (const name of knownCmdlets()) {
+    const spec = cmdletSpec(name)
+    if (spec) cmdlets[name] = spec.sets
+  }
   for (const { cmdlet, parameter } of buildParameters) {
     const sets = cmdlets[cmdlet]
     if (!sets || !(await tenant.exchange.hasParameter(cmdlet, parameter.name))) continue

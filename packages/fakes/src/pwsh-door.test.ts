@@ -1,0 +1,78 @@
+import { createPowerShellSession, type PowerShellSession, pwshTestGate } from '@teams-oauth/powershell'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { knownCmdlets } from './binding'
+import { type FakeExchangeServer, startFakeExchangeServer } from './pwsh-door'
+import { createFakeTenant } from './tenant'
+
+const pwsh = pwshTestGate()
+
+type Described = Record<
+  string,
+  { name: string; parameters: { name: string; type: string; mandatory: boolean }[] }[]
+>
+
+const declared = `
+param([string[]]$Names)
+$common = [System.Collections.Generic.HashSet[string]]::new([string[]]([System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters))
+foreach ($name in $Names) {
+  $command = Get-Command -Name $name
+  [pscustomobject]@{
+    Name = $name
+    ShouldProcess = $command.Parameters.ContainsKey('WhatIf')
+    Sets = @(foreach ($set in $command.ParameterSets) {
+      [pscustomobject]@{
+        Name = $set.Name
+        Parameters = @(foreach ($p in $set.Parameters) { if (-not $common.Contains($p.Name)) { $p.Name + ':' + $p.IsMandatory } })
+      }
+    })
+  }
+}
+`
+
+describe.runIf(pwsh.run)('the PowerShell stand-in', () => {
+  let door: FakeExchangeServer
+  let session: PowerShellSession
+  beforeAll(async () => {
+    door = await startFakeExchangeServer(createFakeTenant())
+    session = createPowerShellSession({
+      executable: pwsh.executable,
+      setup: {
+        script: 'param($Path, $Url) Import-Module -Name $Path -ArgumentList $Url',
+        params: { Path: door.modulePath, Url: door.url },
+      },
+    })
+  })
+  afterAll(async () => {
+    await session?.close()
+    await door?.close()
+  })
+
+  it('declares every cmdlet the model knows with its parameter sets, parameter names and mandatory flags', async () => {
+    const described = ((await (await fetch(`${door.url}/cmdlets`)).json()) as { cmdlets: Described }).cmdlets
+    expect(Object.keys(described).sort()).toEqual(knownCmdlets().sort())
+    expect(described['New-MailUser']?.[0]?.parameters.map((p) => p.name)).toContain('ApplicationAccount')
+
+    const found = (await session.run({ script: declared, params: { Names: Object.keys(described) } })) as {
+      Name: string
+      ShouldProcess: boolean
+      Sets: { Name: string; Parameters: string[] }[]
+    }[]
+    for (const command of found) {
+      const sets = described[command.Name]!
+      const expected = sets.map((set) => ({
+        Name: set.name,
+        Parameters: set.parameters
+          .filter((p) => p.name !== 'WhatIf' && p.name !== 'Confirm')
+          .map((p) => `${p.name}:${p.mandatory ? 'True' : 'False'}`)
+          .sort(),
+      }))
+      expected.sort((a, b) => a.Name.localeCompare(b.Name))
+      const actual = command.Sets.map((set) => ({ Name: set.Name, Parameters: [...set.Parameters].sort() }))
+      actual.sort((a, b) => a.Name.localeCompare(b.Name))
+      expect(actual, command.Name).toEqual(expected)
+      const hasWhatIf = sets.some((set) => set.parameters.some((p) => p.name === 'WhatIf'))
+      expect(command.ShouldProcess, command.Name).toBe(hasWhatIf)
+    }
+    expect(found).toHaveLength(Object.keys(described).length)
+  })
+})
