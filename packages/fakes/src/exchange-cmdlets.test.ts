@@ -19,7 +19,10 @@ import {
 } from '@teams-oauth/core'
 import { describe, expect, it } from 'vitest'
 import type { z } from 'zod'
+import { knownCmdlets } from './binding'
 import { makeTestCertificate } from './certificates'
+import { exchangeCmdlets } from './exchange-cmdlets'
+import { msolCmdlets } from './msol-cmdlets'
 import { scenarios } from './seed'
 import { createFakeTenant } from './tenant'
 
@@ -45,6 +48,13 @@ function parsesAll(schema: z.ZodType, objects: unknown[]) {
   expect(objects.length).toBeGreaterThan(0)
   for (const object of objects) expect(schema.safeParse(object).error).toBeUndefined()
 }
+
+describe('coverage of the reference', () => {
+  it('interprets every cmdlet the reference lists', () => {
+    const handled = [...Object.keys(exchangeCmdlets), ...Object.keys(msolCmdlets)].sort()
+    expect(handled).toEqual([...knownCmdlets()].sort())
+  })
+})
 
 describe('parameter binding', () => {
   it('fails an unknown parameter with PowerShell words', async () => {
