@@ -25,7 +25,7 @@ export const keyMatches = (key: KeyCredential, thumbprint: string): boolean =>
 export const isExpired = (key: KeyCredential, now: Date): boolean =>
   key.endDateTime != null && new Date(key.endDateTime).getTime() <= now.getTime()
 
-/** A kept key sent back whole, so nothing of it changes (null fields are left out). */
+/** A kept key sent back whole, so nothing of it changes (null dates and identifiers are left to their defaults). */
 export function keepKey(key: KeyCredential): KeyCredentialWrite {
   if (!key.key)
     throw new TeamsOAuthError(
@@ -33,8 +33,15 @@ export function keepKey(key: KeyCredential): KeyCredentialWrite {
       `key ${key.keyId} read back without its value; sending it again would destroy it. Read the service principal as one object with $select=keyCredentials (not a filtered list) and try again.`,
       { keyId: key.keyId },
     )
-  const kept: KeyCredentialWrite = { keyId: key.keyId, type: key.type, usage: key.usage, key: key.key }
-  for (const field of ['displayName', 'customKeyIdentifier', 'startDateTime', 'endDateTime'] as const) {
+  // displayName goes back as read, null included: left out, a service may fill it with the subject.
+  const kept: KeyCredentialWrite = {
+    keyId: key.keyId,
+    type: key.type,
+    usage: key.usage,
+    key: key.key,
+    displayName: key.displayName ?? null,
+  }
+  for (const field of ['customKeyIdentifier', 'startDateTime', 'endDateTime'] as const) {
     const value = key[field]
     if (value != null) kept[field] = value
   }
