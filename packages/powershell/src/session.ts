@@ -125,7 +125,6 @@ export function createPowerShellSession(options: PowerShellSessionOptions = {}):
       await exchange(
         started,
         `. ([ScriptBlock]::Create([System.Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('${bootstrap}'))))`,
-        null,
         bootstrapTimeoutMs,
       )
       const [version] = unwrap(
@@ -170,12 +169,7 @@ export function createPowerShellSession(options: PowerShellSessionOptions = {}):
   }
 
   /** Writes one fixed line and reads what the process printed for it; enforces the timeout. */
-  const exchange = async (
-    target: Host,
-    line: string,
-    marker: string | null,
-    timeoutMs: number,
-  ): Promise<string> => {
+  const exchange = async (target: Host, line: string, timeoutMs: number): Promise<string> => {
     let timer: NodeJS.Timeout | undefined
     const invocation = target.shell.invoke(line)
     invocation.catch(() => {})
@@ -211,7 +205,6 @@ export function createPowerShellSession(options: PowerShellSessionOptions = {}):
       throw crashed(target, error)
     } finally {
       clearTimeout(timer)
-      if (marker === null) debug('powershell: host functions defined')
     }
   }
 
@@ -234,7 +227,7 @@ export function createPowerShellSession(options: PowerShellSessionOptions = {}):
     const marker = `TOA${randomBytes(12).toString('hex')}`
     const payload = Buffer.from(JSON.stringify({ ...body, marker }), 'utf8').toString('base64')
     // The only varying text: base64, which holds no quote character.
-    const stdout = await exchange(target, `${entry} '${payload}'`, marker, timeoutMs)
+    const stdout = await exchange(target, `${entry} '${payload}'`, timeoutMs)
     return parseEnvelope(target, stdout, marker)
   }
 
