@@ -156,7 +156,8 @@ export function validateKeyCredentials(
       type,
       usage,
       key: key['key'].trim(),
-      displayName: typeof displayName === 'string' ? displayName : certificate.subject,
+      // a displayName sent as null stays null; only a missing one takes the subject
+      displayName: displayName === undefined ? certificate.subject : displayName,
       customKeyIdentifier: typeof custom === 'string' ? custom : certificate.thumbprint,
       startDateTime: graphDate(start),
       endDateTime: graphDate(end),
