@@ -6,7 +6,15 @@ import { runCli, tempDir } from './run-cli'
 describe('teams-oauth doctor', () => {
   it('exits 3 on an organisation not configured yet, naming what fails and the fix', async () => {
     const dir = tempDir()
-    const run = await runCli(['doctor', '--profile', 'teams', '--domain', 'contoso.com', '--state', join(dir, 's.json')])
+    const run = await runCli([
+      'doctor',
+      '--profile',
+      'teams',
+      '--domain',
+      'contoso.com',
+      '--state',
+      join(dir, 's.json'),
+    ])
     expect(run.code).toBe(3)
     expect(run.stdout).toContain('✗ fail  Partner application TeamsScheduler')
     expect(run.stdout).toContain('fix: teams-oauth apply --profile teams --domain contoso.com')
@@ -18,7 +26,17 @@ describe('teams-oauth doctor', () => {
     const html = join(dir, 'report.html')
     const common = ['--profile', 'all', '--domain', 'contoso.com', '--state', state]
     expect((await runCli(['apply', ...common, '--journal', join(dir, 'j.json'), '--yes'])).code).toBe(0)
-    const run = await runCli(['doctor', ...common, '--delegate', 'bob', '--delegator', 'alice', '--json', '--html', html])
+    const run = await runCli([
+      'doctor',
+      ...common,
+      '--delegate',
+      'bob',
+      '--delegator',
+      'alice',
+      '--json',
+      '--html',
+      html,
+    ])
     expect(run.code).toBe(0)
     const report = JSON.parse(run.stdout)
     expect(report.ok).toBe(true)

@@ -3,20 +3,39 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runCli, tempDir } from './run-cli'
 
-const stateOf = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as { state: unknown; changes: unknown[] }
+const stateOf = (file: string) =>
+  JSON.parse(readFileSync(file, 'utf8')) as { state: unknown; changes: unknown[] }
 
 describe('teams-oauth script', () => {
   it('writes the procedure for the chosen Entra path, saying at the top what it does and needs', async () => {
     const dir = tempDir()
     const file = join(dir, 'enable.ps1')
-    const run = await runCli(['script', '--profile', 'teams', '--domain', 'contoso.com', '--entra', 'graph', '-o', file])
+    const run = await runCli([
+      'script',
+      '--profile',
+      'teams',
+      '--domain',
+      'contoso.com',
+      '--entra',
+      'graph',
+      '-o',
+      file,
+    ])
     expect(run.code).toBe(0)
     const script = readFileSync(file, 'utf8')
     expect(script.split('\n')[0]).toContain('teams-oauth: profile teams, domain contoso.com')
-    expect(script).toContain("# What it needs:")
+    expect(script).toContain('# What it needs:')
     expect(script).toContain('Invoke-MgGraphRequest')
     expect(script).not.toContain('-Filter')
-    const msol = await runCli(['script', '--profile', 'sfbonline', '--domain', 'contoso.com', '--entra', 'msol'])
+    const msol = await runCli([
+      'script',
+      '--profile',
+      'sfbonline',
+      '--domain',
+      'contoso.com',
+      '--entra',
+      'msol',
+    ])
     expect(msol.stdout).toContain('New-MsolServicePrincipalCredential')
   })
 
