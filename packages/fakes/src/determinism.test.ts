@@ -40,13 +40,11 @@ const operation: fc.Arbitrary<Operation> = fc.oneof(
     cmdlet: 'New-ManagementRole',
     params: { Name: role, Parent: 'UserApplication' },
   })),
-  fc
-    .constantFrom(...roles)
-    .map((role) => ({
-      kind: 'cmdlet' as const,
-      cmdlet: 'Remove-ManagementRole',
-      params: { Identity: role },
-    })),
+  fc.constantFrom(...roles).map((role) => ({
+    kind: 'cmdlet' as const,
+    cmdlet: 'Remove-ManagementRole',
+    params: { Identity: role },
+  })),
   fc
     .record({ role: fc.constantFrom(...roles), entry: fc.constantFrom(...entries) })
     .map(({ role, entry }) => ({
