@@ -270,6 +270,19 @@ describe('management roles', () => {
     await failure(run(tenant, 'Get-ManagementRole', { Identity: 'TeamsSchedulerRole' }))
   })
 
+  it('lists child roles and removes a parent with its children only under -Recurse', async () => {
+    const tenant = createFakeTenant()
+    await run(tenant, 'New-ManagementRole', { Name: 'Parent', Parent: 'UserApplication' })
+    await run(tenant, 'New-ManagementRole', { Name: 'Child', Parent: 'Parent' })
+    const children = await run(tenant, 'Get-ManagementRole', { Identity: 'Parent', GetChildren: true })
+    expect(children.map((r) => r['Name'])).toEqual(['Child'])
+    const tree = await run(tenant, 'Get-ManagementRole', { Identity: 'UserApplication', Recurse: true })
+    expect(tree.map((r) => r['Name'])).toEqual(['UserApplication', 'Parent', 'Child'])
+    await failure(run(tenant, 'Remove-ManagementRole', { Identity: 'Parent' }))
+    await run(tenant, 'Remove-ManagementRole', { Identity: 'Parent', Recurse: true, Confirm: false })
+    expect(await run(tenant, 'Get-ManagementRole', { Identity: 'Child*' })).toEqual([])
+  })
+
   it('refuses to remove a built-in role or its entries', async () => {
     const tenant = createFakeTenant()
     expect(
