@@ -53,6 +53,9 @@ export async function loadFake(
   // A testing aid: make the fake fail its Nth write, to watch a run fail and resume.
   const failWrite = Number(env.TEAMS_OAUTH_FAKE_FAIL_WRITE)
   if (Number.isInteger(failWrite) && failWrite > 0) tenant.faults.failWrite(failWrite)
+  // …or make the PowerShell stand-in kill its own process at its Nth call (with --exchange fake-pwsh).
+  const killSession = Number(env.TEAMS_OAUTH_FAKE_KILL_SESSION)
+  if (Number.isInteger(killSession) && killSession > 0) tenant.faults.killSession({ atCall: killSession })
   return {
     tenant,
     save() {

@@ -20,7 +20,10 @@ export const targetOptionsSchema = z.object({
   domain: z.string().optional(),
   domainController: z.string().optional(),
   exchange: z
-    .union([z.enum(['fake', 'local']), url('--exchange', 'https://ex01.contoso.com/PowerShell/')])
+    .union([
+      z.enum(['fake', 'fake-pwsh', 'local']),
+      url('--exchange', 'https://ex01.contoso.com/PowerShell/'),
+    ])
     .default('fake'),
   entra: z.enum(['fake', 'graph', 'msol'], { error: '--entra: choose fake, graph or msol' }).default('fake'),
   graphUrl: url('--graph-url', 'https://graph.microsoft.com').optional(),

@@ -61,10 +61,11 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
   const run = (load: () => Promise<Runner>) =>
     async function (this: Command) {
       const options = this.opts()
-      const { fail } = await import('./commands/shared')
       try {
         setExit(await (await load())(io, options))
       } catch (error) {
+        // Loaded only on failure: it brings targets and options (with zod), which demo and script never need.
+        const { fail } = await import('./commands/shared')
         setExit(fail(io, Boolean(options.json), error))
       }
     }

@@ -52,37 +52,59 @@ export async function openTargets(options: TargetOptions, io: CliIO): Promise<Op
   const progress = (message: string) => {
     if (!options.json || options.verbose) io.stderr(`${message}\n`)
   }
-  const fake =
-    options.exchange === 'fake' || options.entra === 'fake' ? await loadFake(options.state, io.env) : null
+  const usesFake = options.exchange === 'fake' || options.exchange === 'fake-pwsh' || options.entra === 'fake'
+  const fake = usesFake ? await loadFake(options.state, io.env) : null
+  // closed in order: sessions first, then the doors they talk to
   const closers: (() => Promise<void>)[] = []
   let exchange: ExchangePort
-  if (options.exchange === 'fake') exchange = fake!.tenant.exchange
-  else {
-    const { connectExchange } = await import('@teams-oauth/exchange')
-    progress(
-      options.exchange === 'local'
-        ? 'Connecting to the local Exchange Management Shell…'
-        : `Connecting to ${options.exchange}…`,
-    )
-    exchange = await connectExchange(
-      options.exchange === 'local'
-        ? { mode: 'local', onProgress: progress }
-        : { mode: 'remote', connectionUri: options.exchange, onProgress: progress },
-    )
-    closers.push(async () => exchange.close?.())
-  }
   let entra: EntraPort
-  if (options.entra === 'fake') entra = fake!.tenant.entra
-  else if (options.entra === 'graph') {
-    const { graphEntra } = await import('@teams-oauth/graph')
-    entra = graphEntra({
-      ...(options.graphUrl ? { baseUrl: options.graphUrl } : {}),
-      tokenProvider: await tokenProvider(options, io),
-    })
-  } else {
-    const { msolEntra } = await import('@teams-oauth/msol')
-    entra = msolEntra({})
-    closers.push(async () => entra.close?.())
+  try {
+    if (options.exchange === 'fake') exchange = fake!.tenant.exchange
+    else if (options.exchange === 'fake-pwsh') {
+      // The fake organisation behind the PowerShell stand-in, driven by the real adapter through a real pwsh.
+      const { startFakeExchangeServer } = await import('@teams-oauth/fakes')
+      const { connectExchange } = await import('@teams-oauth/exchange')
+      const { locatePwsh } = await import('@teams-oauth/powershell')
+      const door = await startFakeExchangeServer(fake!.tenant)
+      closers.push(() => door.close())
+      const connection = await connectExchange({
+        mode: 'module',
+        modulePath: door.modulePath,
+        moduleArguments: [door.url],
+        executable: locatePwsh() ?? 'pwsh',
+        onProgress: progress,
+      })
+      closers.unshift(() => connection.close())
+      exchange = connection
+    } else {
+      const { connectExchange } = await import('@teams-oauth/exchange')
+      const connection = await connectExchange(
+        options.exchange === 'local'
+          ? { mode: 'local', onProgress: progress }
+          : { mode: 'remote', connectionUri: options.exchange, onProgress: progress },
+      )
+      closers.unshift(() => connection.close())
+      exchange = connection
+    }
+    if (options.entra === 'fake') entra = fake!.tenant.entra
+    else if (options.entra === 'graph') {
+      const { graphEntra } = await import('@teams-oauth/graph')
+      entra = graphEntra({
+        ...(options.graphUrl ? { baseUrl: options.graphUrl } : {}),
+        tokenProvider: await tokenProvider(options, io),
+      })
+    } else {
+      const { msolEntra } = await import('@teams-oauth/msol')
+      const msol = msolEntra({})
+      closers.unshift(() => msol.close())
+      // Fails here, before anything is read or changed, where MSOnline cannot run.
+      await msol.ready()
+      entra = msol
+    }
+  } catch (error) {
+    // nothing half-open is left behind when a target cannot be reached
+    for (const close of closers) await close().catch(() => {})
+    throw error
   }
   return {
     targets: { exchange, entra },

@@ -46,6 +46,11 @@ export async function applyCommand(io: CliIO, raw: Record<string, unknown>): Pro
       onEvent,
       journal,
       onJournal: (j) => writeJournal(journalFile, j),
+    }).catch((error: unknown) => {
+      io.stderr(
+        `Stopped. ${journal.entries.length - before} change(s) of this run are recorded in ${journalFile}; run the same command again to resume (finished steps are skipped), or roll back with teams-oauth rollback --journal ${journalFile}.\n`,
+      )
+      throw error
     })
     if (options.json)
       io.stdout(

@@ -1,0 +1,106 @@
+import { apply, buildRunbook, plan, profileNames, TeamsOAuthError, verify } from '@teams-oauth/core'
+import {
+  createFakeTenant,
+  type FakeTenant,
+  type PwshDoorTenant,
+  startFakeExchangeServer,
+} from '@teams-oauth/fakes'
+import { pwshTestGate } from '@teams-oauth/powershell'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { connectExchange, type ExchangeConnectionPort } from '../src/index'
+
+const pwsh = pwshTestGate()
+
+describe.runIf(pwsh.run)('the engine through a real pwsh and the stand-in', () => {
+  // one door and one session for the file; each test gets a fresh tenant behind them
+  let current: FakeTenant = createFakeTenant()
+  const behindTheDoor: PwshDoorTenant = {
+    invokeCmdlet: (call) => current.invokeCmdlet(call),
+    exchange: { hasParameter: (cmdlet, parameter) => current.exchange.hasParameter(cmdlet, parameter) },
+    get faultHooks() {
+      return current.faultHooks
+    },
+  }
+  let door: Awaited<ReturnType<typeof startFakeExchangeServer>>
+  let exchange: ExchangeConnectionPort
+
+  beforeAll(async () => {
+    door = await startFakeExchangeServer(behindTheDoor)
+    exchange = await connectExchange({
+      mode: 'module',
+      modulePath: door.modulePath,
+      moduleArguments: [door.url],
+      executable: pwsh.executable,
+    })
+  })
+  afterAll(async () => {
+    await exchange?.close()
+    await door?.close()
+  })
+
+  it.each(profileNames)(
+    'applies profile %s, then plans zero actions and verifies, in one pwsh process',
+    async (profile) => {
+      current = createFakeTenant()
+      const targets = { exchange, entra: current.entra }
+      const runbook = buildRunbook({ profile, domain: 'contoso.com' })
+      const started = exchange.session.stats.processesStarted
+      const result = await apply(await plan(runbook, targets), targets)
+      expect(result.changes).toBeGreaterThan(0)
+      expect((await plan(runbook, targets)).actions).toEqual([])
+      expect((await verify(runbook, targets)).ok).toBe(true)
+      expect(exchange.session.stats.processesStarted).toBe(started)
+      // what went through pwsh is what the in-process door would have done
+      const reference = createFakeTenant({ state: createFakeTenant().state() })
+      await apply(await plan(runbook, reference), reference)
+      expect(current.state().exchange).toEqual(reference.state().exchange)
+    },
+  )
+
+  it("reports an Exchange error naming the step, the cmdlet and Exchange's own words, without PowerShell noise", async () => {
+    current = createFakeTenant()
+    await current.invokeCmdlet({
+      cmdlet: 'New-PartnerApplication',
+      params: {
+        Name: 'TeamsScheduler',
+        ApplicationIdentifier: '11111111-2222-3333-4444-555555555555',
+        Enabled: true,
+      },
+    })
+    const targets = { exchange, entra: current.entra }
+    const runbook = buildRunbook({ profile: 'teams', domain: 'contoso.com' })
+    const error = await apply(await plan(runbook, targets), targets).then(
+      () => null,
+      (e: unknown) => e,
+    )
+    expect(error).toBeInstanceOf(TeamsOAuthError)
+    const failure = error as TeamsOAuthError
+    expect(failure.code).toBe('EXCHANGE_CMDLET_FAILED')
+    expect(failure.message).toMatch(
+      /^partner application TeamsScheduler \(7557eb47-c689-4224-abcf-aef9bd7573df\): New-PartnerApplication: .*already exists/,
+    )
+    expect(failure.message).not.toMatch(/At line|CategoryInfo|FullyQualifiedErrorId|\+ ~~~|ScriptStackTrace/)
+    expect(failure.data).toMatchObject({
+      step: 'partnerApplication.TeamsScheduler',
+      cmdlet: 'New-PartnerApplication',
+    })
+  })
+
+  it('a session killed mid-apply fails with a typed error; the next apply finishes on a fresh process', async () => {
+    current = createFakeTenant()
+    const targets = { exchange, entra: current.entra }
+    const runbook = buildRunbook({ profile: 'all', domain: 'contoso.com' })
+    const planned = await plan(runbook, targets)
+    current.faults.killSession({ atCall: 5 })
+    const error = await apply(planned, targets).then(
+      () => null,
+      (e: unknown) => e,
+    )
+    expect(error).toBeInstanceOf(TeamsOAuthError)
+    expect((error as TeamsOAuthError).code).toBe('POWERSHELL_CRASHED')
+    const started = exchange.session.stats.processesStarted
+    await apply(await plan(runbook, targets), targets)
+    expect(exchange.session.stats.processesStarted).toBe(started + 1)
+    expect((await verify(runbook, targets)).ok).toBe(true)
+  })
+})
