@@ -1,3 +1,4 @@
+import { appIds } from '@teams-oauth/core'
 import {
   addDays,
   describeCertificate,
@@ -34,12 +35,7 @@ export interface SeedContext {
   today: Date
 }
 
-export const appIds = {
-  skypeForBusinessOnline: '00000004-0000-0ff1-ce00-000000000000',
-  teamsScheduler: '7557eb47-c689-4224-abcf-aef9bd7573df',
-  cloudVoicemail: 'db7de2b5-2149-435e-8043-e080dd50afae',
-  exchangeOnline: '00000002-0000-0ff1-ce00-000000000000',
-} as const
+export { appIds }
 
 export const authCertificateSubject = 'CN=Microsoft Exchange Server Auth Certificate'
 

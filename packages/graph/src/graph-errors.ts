@@ -70,21 +70,5 @@ export function graphResponseError(failure: GraphFailure): TeamsOAuthError {
   )
 }
 
-/**
- * The error for an appId without a service principal in the tenant. The engine raises it when
- * `getServicePrincipal` resolves to null; the message says how to create the service principal.
- */
-export function servicePrincipalNotFoundError(
-  appId: string,
-  options: { baseUrl?: string; applicationName?: string } = {},
-): TeamsOAuthError {
-  const base = (options.baseUrl ?? 'https://graph.microsoft.com').replace(/\/+$/, '').replace(/\/v1\.0$/i, '')
-  const name = options.applicationName ? ` (${options.applicationName})` : ''
-  const create = `POST ${base}/v1.0/servicePrincipals {"appId": "${appId}"}`
-  return new TeamsOAuthError(
-    'SERVICE_PRINCIPAL_NOT_FOUND',
-    `The tenant has no service principal for appId ${appId}${name}. Create it with ${create} (needs ` +
-      'Application.ReadWrite.All, or an administrator granting consent to the application), then run again.',
-    { appId, create: { method: 'POST', url: `${base}/v1.0/servicePrincipals`, body: { appId } } },
-  )
-}
+/** The error for an appId without a service principal in the tenant (core's, so the engine and this adapter say the same). */
+export { servicePrincipalMissing as servicePrincipalNotFoundError } from '@teams-oauth/core'

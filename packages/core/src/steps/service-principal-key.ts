@@ -16,12 +16,20 @@ export const servicePrincipalKeyStep = z.object({
 })
 export type ServicePrincipalKeyStep = z.infer<typeof servicePrincipalKeyStep>
 
-export const servicePrincipalMissing = (appId: string, baseUrl = 'https://graph.microsoft.com') =>
-  new TeamsOAuthError(
+/** The error for an appId without a service principal in the tenant; it says how to create one. */
+export function servicePrincipalMissing(
+  appId: string,
+  options: { baseUrl?: string; applicationName?: string } = {},
+): TeamsOAuthError {
+  const base = (options.baseUrl ?? 'https://graph.microsoft.com').replace(/\/+$/, '').replace(/\/v1\.0$/i, '')
+  const name = options.applicationName ?? appNames[appId] ?? 'the application'
+  const create = `POST ${base}/v1.0/servicePrincipals {"appId": "${appId}"}`
+  return new TeamsOAuthError(
     'SERVICE_PRINCIPAL_NOT_FOUND',
-    `the service principal of ${appNames[appId] ?? 'the application'} (appId ${appId}) does not exist in this tenant. Create it (POST ${baseUrl}/v1.0/servicePrincipals with {"appId": "${appId}"}, or New-MgServicePrincipal -AppId ${appId}) with an administrator's consent, then run again.`,
-    { appId },
+    `the service principal of ${name} (appId ${appId}) does not exist in this tenant. Create it (${create}, or New-MgServicePrincipal -AppId ${appId}) with an administrator's consent and Application.ReadWrite.All, then run again.`,
+    { appId, create: { method: 'POST', url: `${base}/v1.0/servicePrincipals`, body: { appId } } },
   )
+}
 
 export const servicePrincipalKey: StepKind<ServicePrincipalKeyStep, ServicePrincipal | null> = {
   kind: 'servicePrincipalKey',
