@@ -1,2 +1,2 @@
-// Kept in step with package.json by the build's check (tools/check-versions.mjs).
+// Kept in step with package.json: test/startup.test.ts checks that `teams-oauth --version` prints it.
 export const version = '0.1.0'
