@@ -1,6 +1,6 @@
 import type { DoctorReport } from '@teams-oauth/core'
 
-const escape = (text: string) =>
+const escapeHtml = (text: string) =>
   text.replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
@@ -13,11 +13,11 @@ const symbols = { pass: '✓', warn: '!', fail: '✗' } as const
 export function renderHtmlReport(report: DoctorReport): string {
   const rows = report.checks
     .map(
-      (check) => `      <tr class="${check.status}" data-check="${escape(check.id)}">
+      (check) => `      <tr class="${check.status}" data-check="${escapeHtml(check.id)}">
         <td class="status"><span class="badge">${symbols[check.status]} ${words[check.status]}</span></td>
-        <td><strong>${escape(check.title)}</strong>${check.explanation ? `<p class="why">${escape(check.explanation)}</p>` : ''}</td>
-        <td><ul>${check.evidence.map((e) => `<li>${escape(e)}</li>`).join('')}</ul></td>
-        <td>${check.fix ? `<code>${escape(check.fix)}</code>` : '<span class="none">nothing to do</span>'}</td>
+        <td><strong>${escapeHtml(check.title)}</strong>${check.explanation ? `<p class="why">${escapeHtml(check.explanation)}</p>` : ''}</td>
+        <td><ul>${check.evidence.map((e) => `<li>${escapeHtml(e)}</li>`).join('')}</ul></td>
+        <td>${check.fix ? `<code>${escapeHtml(check.fix)}</code>` : '<span class="none">nothing to do</span>'}</td>
       </tr>`,
     )
     .join('\n')
@@ -29,7 +29,7 @@ export function renderHtmlReport(report: DoctorReport): string {
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>teams-oauth doctor: ${escape(report.organisation)}</title>
+  <title>teams-oauth doctor: ${escapeHtml(report.organisation)}</title>
   <style>
     body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2rem; color: #1b1b1b; }
     h1 { font-size: 1.4rem; margin: 0 0 .25rem; }
@@ -51,9 +51,9 @@ export function renderHtmlReport(report: DoctorReport): string {
   </style>
 </head>
 <body>
-  <h1>teams-oauth doctor: ${escape(report.organisation)}</h1>
-  <p class="meta">Profile ${escape(report.profile)} · checked ${escape(report.checkedAt)}</p>
-  <p class="verdict">${escape(verdict)}</p>
+  <h1>teams-oauth doctor: ${escapeHtml(report.organisation)}</h1>
+  <p class="meta">Profile ${escapeHtml(report.profile)} · checked ${escapeHtml(report.checkedAt)}</p>
+  <p class="verdict">${escapeHtml(verdict)}</p>
   <table>
     <thead><tr><th>Status</th><th>Check</th><th>Evidence</th><th>Fix</th></tr></thead>
     <tbody>

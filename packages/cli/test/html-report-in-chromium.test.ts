@@ -56,15 +56,15 @@ describe.runIf(executablePath)('the doctor HTML report in headless Chromium', ()
       for (const check of report.checks) {
         const row = page.locator(`tr[data-check="${check.id}"]`)
         expect(await row.isVisible()).toBe(true)
-        expect(await row.locator('.badge').innerText()).toContain(
+        expect(await row.locator('.badge').textContent()).toContain(
           { pass: 'Pass', warn: 'Warning', fail: 'Fail' }[check.status],
         )
-        if (check.fix) expect(await row.locator('code').innerText()).toBe(check.fix)
+        if (check.fix) expect(await row.locator('code').textContent()).toBe(check.fix)
       }
-      expect(await page.locator('tr.fail[data-check="delegate.rights"] code').innerText()).toContain(
+      expect(await page.locator('tr.fail[data-check="delegate.rights"] code').textContent()).toContain(
         'alice:\\Kalender',
       )
-      expect(await page.locator('h1').innerText()).toContain(report.organisation)
+      expect(await page.locator('h1').textContent()).toContain(report.organisation)
       expect(requests.filter((url) => !url.startsWith('file:'))).toEqual([])
       if (process.env.UPDATE_SCREENSHOT === '1') {
         const docs = new URL('../../../docs/', import.meta.url).pathname
