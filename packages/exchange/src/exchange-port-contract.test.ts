@@ -1,14 +1,8 @@
 import type { CmdletCall } from '@teams-oauth/core'
-import {
-  createFakeTenant,
-  type FakeExchangeServer,
-  type FakeTenant,
-  type PwshDoorTenant,
-  startFakeExchangeServer,
-} from '@teams-oauth/fakes'
+import { createFakeTenant } from '@teams-oauth/fakes'
 import { pwshTestGate } from '@teams-oauth/powershell'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { connectExchange, type ExchangeConnectionPort } from './connect'
+import { describe, expect, it } from 'vitest'
+import { standIn } from '../test/stand-in'
 import { contractReads, exchangePortContract, failureOf } from './exchange-port-contract'
 
 const pwsh = pwshTestGate()
@@ -23,56 +17,31 @@ exchangePortContract({
 
 describe.runIf(pwsh.run)('the Exchange port over pwsh and the PowerShell stand-in', () => {
   // One pwsh process for the whole file; each test swaps in a fresh organisation behind the door.
-  let current: FakeTenant = createFakeTenant()
-  const behindTheDoor: PwshDoorTenant = {
-    invokeCmdlet: (call) => current.invokeCmdlet(call),
-    exchange: { hasParameter: (cmdlet, parameter) => current.exchange.hasParameter(cmdlet, parameter) },
-    get faultHooks() {
-      return current.faultHooks
-    },
-  }
-  let door: FakeExchangeServer
-  let connection: ExchangeConnectionPort
-  const progress: string[] = []
-
-  beforeAll(async () => {
-    door = await startFakeExchangeServer(behindTheDoor)
-    connection = await connectExchange({
-      mode: 'module',
-      modulePath: door.modulePath,
-      moduleArguments: [door.url],
-      executable: pwsh.executable,
-      onProgress: (message) => progress.push(message),
-    })
-  })
-  afterAll(async () => {
-    await connection?.close()
-    await door?.close()
-  })
+  const stand = standIn(pwsh.executable)
 
   exchangePortContract({
     name: 'connectExchange (module mode)',
     fresh: async () => {
-      current = createFakeTenant()
-      return { port: connection, tenant: current }
+      const tenant = stand.use()
+      return { port: stand.connection, tenant }
     },
   })
 
   it('says it is connecting before the first call', () => {
-    expect(progress[0]).toMatch(/^Connecting to Exchange/)
-    expect(progress.at(-1)).toBe('Connected to Exchange.')
+    expect(stand.progress[0]).toMatch(/^Connecting to Exchange/)
+    expect(stand.progress.at(-1)).toBe('Connected to Exchange.')
   })
 
   it('reads exactly what the in-process door reads', async () => {
-    current = createFakeTenant()
+    stand.use()
     const local = createFakeTenant()
     for (const { call } of contractReads) {
-      expect(await connection.invoke(call), call.cmdlet).toEqual(await local.exchange.invoke(call))
+      expect(await stand.connection.invoke(call), call.cmdlet).toEqual(await local.exchange.invoke(call))
     }
   })
 
   it('fails exactly as the in-process door fails', async () => {
-    current = createFakeTenant()
+    stand.use()
     const local = createFakeTenant()
     const calls: CmdletCall[] = [
       { cmdlet: 'Get-MailUser', params: { Identity: 'nobody-here' } },
@@ -85,7 +54,7 @@ describe.runIf(pwsh.run)('the Exchange port over pwsh and the PowerShell stand-i
     ]
     for (const call of calls) {
       const [viaPwsh, inProcess] = [
-        await failureOf(connection.invoke(call)),
+        await failureOf(stand.connection.invoke(call)),
         await failureOf(local.exchange.invoke(call)),
       ]
       const shape = (error: typeof viaPwsh) => ({
@@ -102,7 +71,8 @@ describe.runIf(pwsh.run)('the Exchange port over pwsh and the PowerShell stand-i
   })
 
   it('reports a session that dies mid-call as POWERSHELL_CRASHED and carries on in a fresh process', async () => {
-    current = createFakeTenant()
+    const current = stand.use()
+    const connection = stand.connection
     const started = connection.session.stats.processesStarted
     current.faults.killSession({ atCall: 1 })
     const failure = await failureOf(connection.invoke({ cmdlet: 'Get-AuthConfig', params: {} }))

@@ -6,42 +6,20 @@ import {
   startFakeExchangeServer,
 } from '@teams-oauth/fakes'
 import { pwshTestGate } from '@teams-oauth/powershell'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { connectExchange, type ExchangeConnectionPort } from '../src/index'
+import { describe, expect, it } from 'vitest'
+import { standIn } from './stand-in'
 
 const pwsh = pwshTestGate()
 
 describe.runIf(pwsh.run)('the engine through a real pwsh and the stand-in', () => {
   // one door and one session for the file; each test gets a fresh tenant behind them
-  let current: FakeTenant = createFakeTenant()
-  const behindTheDoor: PwshDoorTenant = {
-    invokeCmdlet: (call) => current.invokeCmdlet(call),
-    exchange: { hasParameter: (cmdlet, parameter) => current.exchange.hasParameter(cmdlet, parameter) },
-    get faultHooks() {
-      return current.faultHooks
-    },
-  }
-  let door: Awaited<ReturnType<typeof startFakeExchangeServer>>
-  let exchange: ExchangeConnectionPort
-
-  beforeAll(async () => {
-    door = await startFakeExchangeServer(behindTheDoor)
-    exchange = await connectExchange({
-      mode: 'module',
-      modulePath: door.modulePath,
-      moduleArguments: [door.url],
-      executable: pwsh.executable,
-    })
-  })
-  afterAll(async () => {
-    await exchange?.close()
-    await door?.close()
-  })
+  const stand = standIn(pwsh.executable)
 
   it.each(profileNames)(
     'applies profile %s, then plans zero actions and verifies, in one pwsh process',
     async (profile) => {
-      current = createFakeTenant()
+      const current = stand.use()
+      const exchange = stand.connection
       const targets = { exchange, entra: current.entra }
       const runbook = buildRunbook({ profile, domain: 'contoso.com' })
       const started = exchange.session.stats.processesStarted
@@ -58,7 +36,8 @@ describe.runIf(pwsh.run)('the engine through a real pwsh and the stand-in', () =
   )
 
   it("reports an Exchange error naming the step, the cmdlet and Exchange's own words, without PowerShell noise", async () => {
-    current = createFakeTenant()
+    const current = stand.use()
+    const exchange = stand.connection
     await current.invokeCmdlet({
       cmdlet: 'New-PartnerApplication',
       params: {
@@ -87,7 +66,8 @@ describe.runIf(pwsh.run)('the engine through a real pwsh and the stand-in', () =
   })
 
   it('a session killed mid-apply fails with a typed error; the next apply finishes on a fresh process', async () => {
-    current = createFakeTenant()
+    const current = stand.use()
+    const exchange = stand.connection
     const targets = { exchange, entra: current.entra }
     const runbook = buildRunbook({ profile: 'all', domain: 'contoso.com' })
     const planned = await plan(runbook, targets)
