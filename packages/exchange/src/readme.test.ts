@@ -1,40 +1,23 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { dirname } from 'node:path'
 import { pwshTestGate } from '@teams-oauth/powershell'
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { runReadmeExample } from '../../../tools/test-support/readme-example'
 
 const pwsh = pwshTestGate()
-const packages = fileURLToPath(new URL('../../', import.meta.url))
-
-/** The README's first TypeScript block, with package imports pointed at the sources. */
-async function readmeExample(readme: string): Promise<string> {
-  const text = await readFile(readme, 'utf8')
-  const code = /```ts\n([\s\S]*?)```/.exec(text)?.[1] ?? ''
-  return code.replace(/'@teams-oauth\/([a-z]+)'/g, (_, name: string) =>
-    JSON.stringify(join(packages, name, 'src', 'index.ts')),
-  )
-}
 
 describe.runIf(pwsh.run)("the README's example", () => {
   it('runs as written and prints what its comment says', async () => {
-    const folder = await mkdtemp(join(packages, 'exchange', '.readme-'))
-    const file = join(folder, 'example.ts')
     const path = process.env.PATH
-    const log = vi.spyOn(console, 'log').mockImplementation(() => {})
-    vi.spyOn(console, 'error').mockImplementation(() => {})
     try {
       process.env.PATH = `${dirname(pwsh.executable)}:${path}`
-      await writeFile(file, await readmeExample(join(packages, 'exchange', 'README.md')))
-      await import(/* @vite-ignore */ file)
-      const [length, hasApplicationAccount, reason] = log.mock.calls[0] ?? []
+      const [[length, hasApplicationAccount, reason] = []] = await runReadmeExample(
+        'packages/exchange/README.md',
+      )
       expect(length).toBeGreaterThan(500)
       expect(hasApplicationAccount).toBe(true)
       expect(reason).toBe('ManagementObjectNotFoundException')
     } finally {
       process.env.PATH = path
-      vi.restoreAllMocks()
-      await rm(folder, { recursive: true, force: true })
     }
   })
 })
