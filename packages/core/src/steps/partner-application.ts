@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { appNames } from '../app-ids'
 import { partnerApplicationObject } from '../exchange-objects'
 import type { CmdletValue } from '../ports'
 import { psCall, quote } from '../script/quote'
@@ -42,7 +43,7 @@ export const partnerApplication: StepKind<PartnerApplicationStep, Observed> = {
         actual: 'absent',
         actions: [
           {
-            reason: `Exchange accepts tokens of ${step.applicationIdentifier} only from a partner application`,
+            reason: `Exchange accepts tokens of ${appNames[step.applicationIdentifier] ?? step.applicationIdentifier} only from a partner application`,
             action: exchangeAction(
               'New-PartnerApplication',
               pinned(context, {

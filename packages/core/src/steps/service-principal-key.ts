@@ -70,6 +70,22 @@ export const servicePrincipalKey: StepKind<ServicePrincipalKeyStep, ServicePrinc
         reason: `the ${role} auth certificate ${certificate.thumbprint} is not a key of ${sp.displayName}; ${kept} existing key(s) kept${action.dropKeyIds.length ? `, ${action.dropKeyIds.length} expired dropped` : ''}`,
       })
     }
+    // The seed's check: the uploaded key carries the certificate's own dates.
+    for (const { certificate } of context.certificates) {
+      const key = sp.keyCredentials.find((k) => keyMatches(k, certificate.thumbprint))
+      const sameDate = (value: string | null | undefined, date: Date) =>
+        value == null || Math.abs(new Date(value).getTime() - date.getTime()) < 1000
+      if (
+        key &&
+        !(
+          sameDate(key.startDateTime, certificate.notBefore) &&
+          sameDate(key.endDateTime, certificate.notAfter)
+        )
+      )
+        notes.push(
+          `the key of ${certificate.thumbprint} on ${sp.displayName} runs ${key.startDateTime} to ${key.endDateTime}, not the certificate's ${certificate.notBefore.toISOString()} to ${certificate.notAfter.toISOString()}`,
+        )
+    }
     if (actions.length > 0 && dropKeyIds.length > 0)
       notes.push(`expired keys dropped from ${sp.displayName}: ${dropKeyIds.join(', ')}`)
     const actual = `${sp.keyCredentials.length} key(s); ${
