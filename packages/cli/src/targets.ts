@@ -1,4 +1,4 @@
-import type { EntraPort, ExchangePort, Targets } from '@teams-oauth/core'
+import { type EntraPort, type ExchangePort, type Targets, TeamsOAuthError } from '@teams-oauth/core'
 import { type LoadedFake, loadFake } from './fake-state'
 import type { CliIO } from './io'
 import type { TargetOptions } from './options'
@@ -77,11 +77,23 @@ export async function openTargets(options: TargetOptions, io: CliIO): Promise<Op
       closers.unshift(() => connection.close())
       exchange = connection
     } else {
+      if (options.exchange === 'local' && process.platform !== 'win32')
+        throw new TeamsOAuthError(
+          'INPUT_INVALID',
+          '--exchange local runs on an Exchange server, in its Exchange Management Shell (Windows); from this machine connect remotely: --exchange https://ex01.contoso.com/PowerShell/',
+          { field: 'exchange' },
+        )
       const { connectExchange } = await import('@teams-oauth/exchange')
+      const { locatePwsh } = await import('@teams-oauth/powershell')
       const connection = await connectExchange(
         options.exchange === 'local'
           ? { mode: 'local', onProgress: progress }
-          : { mode: 'remote', connectionUri: options.exchange, onProgress: progress },
+          : {
+              mode: 'remote',
+              connectionUri: options.exchange,
+              executable: locatePwsh() ?? 'pwsh',
+              onProgress: progress,
+            },
       )
       closers.unshift(() => connection.close())
       exchange = connection

@@ -133,6 +133,9 @@ describe('bad input', () => {
     ['profile', ['--domain', 'contoso.com', '--profile', 'skype']],
     ['certificate', ['--domain', 'contoso.com', '--certificate', 'no-such-file.cer']],
     ['exchange', ['--domain', 'contoso.com', '--exchange', 'ftp://ex01']],
+    ...(process.platform === 'win32'
+      ? []
+      : [['exchange', ['--domain', 'contoso.com', '--exchange', 'local']] as [string, string[]]]),
   ])('a bad %s exits 2, names the field, and changes nothing', async (field, args) => {
     const dir = tempDir()
     const state = join(dir, 's.json')
