@@ -158,7 +158,13 @@ export async function apply(
           action,
           before: replaced ?? null,
           result: result ?? null,
-          undo: kind.undo(step, action, replaced, result),
+          undo: kind.undo(
+            step,
+            action,
+            replaced,
+            result,
+            planStep.actions.map((a) => a.action),
+          ),
         }
         journal.entries.push(entry)
         await options.onJournal?.(journal)

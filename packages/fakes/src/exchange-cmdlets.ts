@@ -373,7 +373,13 @@ const addManagementRoleEntry: Handler = (ctx) => {
   }
   ctx.write(identity, () => {
     if (existing) role.entries.splice(role.entries.indexOf(existing), 1, entry)
-    else role.entries.push(entry)
+    else {
+      // a child's entries keep their parent's order, so an entry put back lands where it was
+      const order = (name: string) =>
+        parent!.entries.findIndex((e) => e.name.toLowerCase() === name.toLowerCase())
+      const at = role.entries.findIndex((e) => order(e.name) > order(entry.name))
+      role.entries.splice(at < 0 ? role.entries.length : at, 0, entry)
+    }
   })
   return []
 }

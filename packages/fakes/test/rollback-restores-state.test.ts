@@ -57,3 +57,35 @@ describe('rollback', () => {
     expect(tenant.state()).toEqual(before)
   })
 })
+
+describe('rollback of the management role', () => {
+  const runbook = buildRunbook({ profile: 'teams', domain: 'contoso.com' })
+
+  it('removes a role this run created in one step, without adding its entries back first', async () => {
+    const tenant = createFakeTenant()
+    const before = tenant.state()
+    const { journal } = await apply(await plan(runbook, tenant), tenant)
+    const undo = (await rollback(journal, tenant, { whatIf: true })).undone.map((u) => u.action)
+    expect(undo).not.toContainEqual(expect.objectContaining({ cmdlet: 'Add-ManagementRoleEntry' }))
+    expect(undo).toContainEqual(expect.objectContaining({ cmdlet: 'Remove-ManagementRole' }))
+    await rollback(journal, tenant)
+    expect(tenant.state()).toEqual(before)
+  })
+
+  it('puts back the entries it removed from a role that existed before', async () => {
+    const tenant = createFakeTenant()
+    await tenant.invokeCmdlet({
+      cmdlet: 'New-ManagementRole',
+      params: { Name: 'TeamsSchedulerRole', Parent: 'UserApplication' },
+    })
+    const before = tenant.state()
+    const { journal } = await apply(await plan(runbook, tenant), tenant)
+    const undo = (await rollback(journal, tenant, { whatIf: true })).undone.map((u) => u.action)
+    expect(undo).not.toContainEqual(expect.objectContaining({ cmdlet: 'Remove-ManagementRole' }))
+    expect(
+      undo.filter((a) => a.system === 'exchange' && a.cmdlet === 'Add-ManagementRoleEntry').length,
+    ).toBeGreaterThan(10)
+    await rollback(journal, tenant)
+    expect(tenant.state()).toEqual(before)
+  })
+})

@@ -45,8 +45,11 @@ export interface StepKind<S, O> {
   print(step: S, options: PrintOptions): string
   /** The state an action is about to replace, read just before it runs (for the journal). */
   before?(step: S, action: Action, context: StepContext): Promise<unknown>
-  /** The actions that undo `action`, given the state it replaced and its result. */
-  undo(step: S, action: Action, before: unknown, result: unknown): Action[]
+  /**
+   * The actions that undo `action`, given the state it replaced, its result, and the other actions
+   * its step planned (an entry removed from a role this run created needs no undo of its own).
+   */
+  undo(step: S, action: Action, before: unknown, result: unknown, planned: readonly Action[]): Action[]
 }
 
 /** Adds -DomainController to a call when the run pins one. */
