@@ -54,6 +54,15 @@ export async function openTargets(options: TargetOptions, io: CliIO): Promise<Op
   }
   const usesFake = options.exchange === 'fake' || options.exchange === 'fake-pwsh' || options.entra === 'fake'
   const fake = usesFake ? await loadFake(options.state, io.env) : null
+  if (usesFake) {
+    const which = [
+      options.exchange.startsWith('fake') && 'Exchange',
+      options.entra === 'fake' && 'Entra',
+    ].filter(Boolean)
+    progress(
+      `Note: ${which.join(' and ')} here ${which.length > 1 ? 'are' : 'is'} the embedded fake (${options.state ? `kept in ${options.state}` : 'not kept'}); nothing real is read or changed. Real targets: --exchange local|<URI> --entra graph.`,
+    )
+  }
   // closed in order: sessions first, then the doors they talk to
   const closers: (() => Promise<void>)[] = []
   let exchange: ExchangePort
