@@ -160,5 +160,7 @@ describe('bad input', () => {
     expect(run.code).toBe(2)
     expect(run.stderr).toContain('expired')
     expect(run.stderr).toContain('New-ExchangeCertificate')
+    // refused before any target was opened
+    expect(existsSync(join(dir, 's.json'))).toBe(false)
   })
 })

@@ -1,3 +1,4 @@
+import { assertCertificateUsable, parseCertificate } from './certificate'
 import { parseInput, type RunbookInput, type ValidInput } from './input'
 import { profiles } from './profiles'
 import type { Step } from './steps'
@@ -8,8 +9,12 @@ export interface Runbook {
   steps: Step[]
 }
 
-/** Validates the input (INPUT_INVALID names the field, its problem and the fix) and builds the profile's steps. */
-export function buildRunbook(input: RunbookInput): Runbook {
+/**
+ * Validates the input (INPUT_INVALID names the field, its problem and the fix; CERTIFICATE_INVALID
+ * an unreadable, expired or not yet valid certificate) and builds the profile's steps.
+ */
+export function buildRunbook(input: RunbookInput, options: { now?: Date } = {}): Runbook {
   const valid = parseInput(input)
+  if (valid.certificate) assertCertificateUsable(parseCertificate(valid.certificate), options.now ?? new Date())
   return { input: valid, steps: profiles[valid.profile](valid) }
 }
