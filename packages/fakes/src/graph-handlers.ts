@@ -8,6 +8,7 @@ import {
   type GraphDoorTenant,
   graphDoorRoute,
 } from './graph-handlers-route'
+import { readBody } from './http-body'
 
 export type { GraphDoorStats, GraphDoorTenant } from './graph-handlers-route'
 
@@ -101,13 +102,4 @@ function headerValue(request: IncomingMessage, name: string): string | null {
   const value = request.headers[name.toLowerCase()]
   if (value === undefined) return null
   return Array.isArray(value) ? value.join(', ') : value
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    request.on('data', (chunk: Buffer) => chunks.push(chunk))
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-    request.on('error', reject)
-  })
 }

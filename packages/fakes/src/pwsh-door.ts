@@ -10,6 +10,7 @@ import {
   isTeamsOAuthError,
 } from '@teams-oauth/core'
 import { cmdletSpec, knownCmdlets, type ParameterSpec } from './binding'
+import { readBody } from './http-body'
 
 /** What the PowerShell door needs of a fake tenant (FakeTenant has all of it). */
 export interface PwshDoorTenant {
@@ -133,15 +134,6 @@ function doorError(error: unknown): Record<string, unknown> {
     fullyQualifiedErrorId: 'FakeExchangeServerError',
     target: null,
   }
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    request.on('data', (chunk: Buffer) => chunks.push(chunk))
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-    request.on('error', reject)
-  })
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {
