@@ -76,16 +76,16 @@ export function exchangeCmdletError(data: ExchangeErrorData): TeamsOAuthError {
   return new TeamsOAuthError('EXCHANGE_CMDLET_FAILED', `${data.cmdlet}: ${data.message}`, data)
 }
 
-/** True for Exchange's "couldn't be found" errors (ManagementObjectNotFoundException and kin). */
+/**
+ * True for Exchange's "couldn't be found" errors (ManagementObjectNotFoundException and kin). A cmdlet
+ * this session does not have (CommandNotFoundException, also ObjectNotFound) is not an absent object.
+ */
 export function isExchangeNotFound(error: unknown): boolean {
   if (!(error instanceof TeamsOAuthError) || error.code !== 'EXCHANGE_CMDLET_FAILED') return false
   const data = error.data as Partial<ExchangeErrorData>
-  return (
-    data.category === 'ObjectNotFound' ||
-    /ManagementObjectNotFoundException|ObjectNotFound/.test(
-      `${data.reason ?? ''} ${data.fullyQualifiedErrorId ?? ''}`,
-    )
-  )
+  const kind = `${data.reason ?? ''} ${data.fullyQualifiedErrorId ?? ''}`
+  if (/CommandNotFound/.test(kind)) return false
+  return data.category === 'ObjectNotFound' || /ManagementObjectNotFoundException|ObjectNotFound/.test(kind)
 }
 
 /** A key credential as Graph returns it. `key` is base64 of the DER bytes, or null on list reads. */

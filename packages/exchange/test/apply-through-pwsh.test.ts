@@ -1,4 +1,12 @@
-import { apply, buildRunbook, plan, profileNames, TeamsOAuthError, verify } from '@teams-oauth/core'
+import {
+  apply,
+  buildRunbook,
+  isExchangeNotFound,
+  plan,
+  profileNames,
+  TeamsOAuthError,
+  verify,
+} from '@teams-oauth/core'
 import {
   createFakeTenant,
   type FakeTenant,
@@ -82,5 +90,18 @@ describe.runIf(pwsh.run)('the engine through a real pwsh and the stand-in', () =
     await apply(await plan(runbook, targets), targets)
     expect(exchange.session.stats.processesStarted).toBe(started + 1)
     expect((await verify(runbook, targets)).ok).toBe(true)
+  })
+
+  it('does not take a cmdlet the session lacks for an absent object, on either door', async () => {
+    const current = stand.use()
+    const call = { cmdlet: 'Get-PartnerApplicationX', params: {} }
+    for (const port of [stand.connection, current.exchange]) {
+      const error = await port.invoke(call).then(
+        () => null,
+        (e: unknown) => e,
+      )
+      expect(error).toBeInstanceOf(TeamsOAuthError)
+      expect(isExchangeNotFound(error)).toBe(false)
+    }
   })
 })

@@ -334,6 +334,8 @@ function isNotFound(error: unknown): boolean {
     fullyQualifiedErrorId?: string
     message?: string
   }
+  // a cmdlet the session lacks is no absent service principal
+  if (/CommandNotFound/.test(`${data.reason ?? ''} ${data.fullyQualifiedErrorId ?? ''}`)) return false
   return (
     data.category === 'ObjectNotFound' ||
     /NotFound|does not exist|not found|Invalid value for parameter/i.test(
