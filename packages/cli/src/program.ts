@@ -198,6 +198,11 @@ export async function main(argv: string[], io?: CliIO): Promise<number> {
       )
         return exitCodes.ok
       if (error.code === 'commander.executeSubCommandAsync') return code
+      // --json promises one document on stdout, a usage error included
+      if (argv.includes('--json'))
+        theIO.stdout(
+          `${JSON.stringify({ ok: false, error: { code: 'INPUT_INVALID', message: error.message.replace(/^error: /, ''), data: { commander: error.code } } }, null, 2)}\n`,
+        )
       return exitCodes.usage
     }
     throw error

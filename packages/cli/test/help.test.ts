@@ -36,3 +36,16 @@ describe('colour', () => {
     expect(paint(io({ NO_COLOR: '1' }), true).red('x')).toBe('x')
   })
 })
+
+describe('--json on a usage error', () => {
+  it('still prints exactly one JSON document on stdout', async () => {
+    for (const args of [
+      ['plan', '--json', '--bogus'],
+      ['plan', '--json', '--profile', 'nope'],
+    ]) {
+      const run = await runCli(args)
+      expect(run.code).toBe(2)
+      expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, error: { code: 'INPUT_INVALID' } })
+    }
+  })
+})

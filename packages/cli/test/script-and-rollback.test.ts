@@ -79,3 +79,18 @@ describe('teams-oauth rollback', () => {
     expect(run.stderr).toContain('journal')
   })
 })
+
+describe('teams-oauth script with a hostile --graph-url', () => {
+  it('refuses it rather than write it into the script', async () => {
+    const run = await runCli([
+      'script',
+      '--domain',
+      'contoso.com',
+      '--graph-url',
+      'https://graph.microsoft.com\nWrite-Host INJECTED',
+    ])
+    expect(run.code).toBe(2)
+    expect(run.stdout).not.toContain('INJECTED')
+    expect(run.stderr).toContain('graphUrl')
+  })
+})

@@ -15,6 +15,7 @@ export interface Runbook {
  */
 export function buildRunbook(input: RunbookInput, options: { now?: Date } = {}): Runbook {
   const valid = parseInput(input)
-  if (valid.certificate) assertCertificateUsable(parseCertificate(valid.certificate), options.now ?? new Date())
+  if (valid.certificate)
+    assertCertificateUsable(parseCertificate(valid.certificate), options.now ?? new Date())
   return { input: valid, steps: profiles[valid.profile](valid) }
 }

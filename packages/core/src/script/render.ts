@@ -1,3 +1,4 @@
+import { TeamsOAuthError } from '../errors'
 import type { EntraPath } from '../input'
 import type { Runbook } from '../runbook'
 import { kindOf } from '../steps'
@@ -43,10 +44,28 @@ const header = (runbook: Runbook, entra: EntraPath, graphUrl: string) => {
   ]
 }
 
+/** Graph's base URL, checked: an http(s) URL with nothing that could end a comment line or a literal. */
+function checkedGraphUrl(value: string | undefined): string {
+  const url = (value ?? 'https://graph.microsoft.com').replace(/\/+$/, '')
+  let ok = false
+  try {
+    ok = /^https?:$/.test(new URL(url).protocol) && !/[\s\u0000-\u001f\u007f'"`$]/.test(url)
+  } catch {}
+  if (!ok)
+    throw new TeamsOAuthError(
+      'INPUT_INVALID',
+      `graphUrl: ${JSON.stringify(value)} is not a Graph base URL; give one such as https://graph.microsoft.com`,
+      {
+        field: 'graphUrl',
+      },
+    )
+  return url
+}
+
 /** One readable, idempotent PowerShell script for a runbook and an Entra path. */
 export function renderScript(runbook: Runbook, options: ScriptOptions = {}): string {
   const entra = options.entra ?? runbook.input.entra
-  const graphUrl = (options.graphUrl ?? 'https://graph.microsoft.com').replace(/\/+$/, '')
+  const graphUrl = checkedGraphUrl(options.graphUrl)
   const lines = header(runbook, entra, graphUrl)
   let connected = false
   runbook.steps.forEach((step, index) => {
