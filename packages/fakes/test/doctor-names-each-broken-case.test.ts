@@ -159,4 +159,29 @@ describe('doctor', () => {
     expect(check.status).toBe('fail')
     expect(check.fix).toBe("Set-OrganizationConfig -EwsAllowList @{ Add = '*SchedulingService*' }")
   })
+
+  it('fails a delegate with no rights at all, with Add-MailboxFolderPermission as the fix', async () => {
+    const tenant = await configured(scenarios.fresh())
+    const report = await diagnose(tenant, {
+      profile: 'all',
+      domain: 'contoso.com',
+      delegate: 'alice',
+      delegator: 'bob',
+    })
+    const rights = find(report, 'delegate.rights')
+    expect(rights.status).toBe('fail')
+    expect(rights.evidence).toContain('alice: no permission')
+    expect(rights.fix).toMatch(
+      /^Add-MailboxFolderPermission -Identity 'bob:\\[^']+' -User 'alice' -AccessRights Editor/,
+    )
+  })
+
+  it('passes PublishingEditor, which holds what Editor gives', async () => {
+    const tenant = await configured(scenarios.fresh())
+    await tenant.invokeCmdlet({
+      cmdlet: 'Set-MailboxFolderPermission',
+      params: { Identity: 'alice:\\Calendar', User: 'bob', AccessRights: ['PublishingEditor'] },
+    })
+    expect(find(await doctor(tenant), 'delegate.rights').status).toBe('pass')
+  })
 })

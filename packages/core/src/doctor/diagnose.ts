@@ -1,5 +1,6 @@
 import { appIds, appNames } from '../app-ids'
 import { type CertificateInfo, daysUntil, parseCertificate } from '../certificate'
+import { TeamsOAuthError } from '../errors'
 import {
   authConfigObject,
   authServerObject,
@@ -541,20 +542,35 @@ async function delegateCheck(targets: Targets, delegate: string, delegator: stri
       'Is the delegator a mailbox on this organisation?',
     )
   const folder = `${delegator}:\\${calendar.Name}`
-  const permissions = (
-    await read(targets, {
+  let found: CmdletObject[]
+  try {
+    found = await read(targets, {
       cmdlet: 'Get-MailboxFolderPermission',
       params: { Identity: folder, User: delegate },
     })
-  ).map((p) => mailboxFolderPermissionObject.parse(p))
+  } catch (error) {
+    // Exchange's answer for a user with no entry on the folder at all
+    if (!(error instanceof TeamsOAuthError && error.data.reason === 'UserNotFoundInPermissionEntryException'))
+      throw error
+    found = []
+  }
+  const permissions = found.map((p) => mailboxFolderPermissionObject.parse(p))
   const rights = permissions.flatMap((p) => p.AccessRights)
+  const has = (...wanted: string[]) =>
+    wanted.every((w) => rights.some((r) => r.toLowerCase() === w.toLowerCase()))
   const evidence = [
     `calendar folder: ${calendar.Name}`,
     `${delegate}: ${rights.length ? rights.join(', ') : 'no permission'}`,
   ]
   const set = `${permissions.length ? 'Set' : 'Add'}-MailboxFolderPermission -Identity ${quote(folder)} -User ${quote(delegate)} -AccessRights Editor -SharingPermissionFlags Delegate`
-  if (rights.includes('Editor')) return check('delegate.rights', title, 'pass', evidence)
-  if (rights.includes('Author'))
+  // Editor, or a role or custom set that holds what Editor gives (PublishingEditor, …); Owner alone is the seed's failure
+  if (
+    has('Editor') ||
+    has('PublishingEditor') ||
+    has('CreateItems', 'ReadItems', 'EditAllItems', 'DeleteAllItems')
+  )
+    return check('delegate.rights', title, 'pass', evidence)
+  if (has('Author') || has('PublishingAuthor'))
     return check(
       'delegate.rights',
       title,
@@ -563,7 +579,7 @@ async function delegateCheck(targets: Targets, delegate: string, delegator: stri
       set,
       "Author is the minimum that works per Microsoft; Outlook's Delegate Access sets Editor, which the original procedure asks for.",
     )
-  if (rights.includes('Owner'))
+  if (has('Owner'))
     return check(
       'delegate.rights',
       title,
