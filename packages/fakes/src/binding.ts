@@ -61,6 +61,7 @@ const cloudOnlySets: Record<string, string[]> = {
     'UnblockForwardSyncPostCrossTenantMigration',
   ],
   'New-ManagementRoleAssignment': ['App'],
+  'Set-ManagementRoleAssignment': ['App', 'RecipientGroupScope'],
   'Get-Mailbox': ['MailboxPlanSet'],
 }
 

@@ -90,7 +90,7 @@ describe('replacing key credentials', () => {
     )
   })
 
-  it('refuses a null key in process with KEY_VALUE_MISSING and changes nothing', async () => {
+  it('refuses a null key in process with KEY_VALUE_MISSING and changes nothing, even with a known keyId', async () => {
     const tenant = createFakeTenant()
     const sp = (await tenant.entra.getServicePrincipal(appIds.cloudVoicemail))!
     const before = tenant.state()
@@ -114,14 +114,54 @@ describe('Graph-level PATCH validation', () => {
   const sp = tenant.graph.getServicePrincipal({ appId: appIds.teamsScheduler })!
   const cert = makeTestCertificate({ subject: 'CN=Graph Validation' })
 
-  it('answers 400 for a key without a value', () => {
-    const error = graphError(() =>
-      tenant.graph.patchKeyCredentials(sp.id, {
-        keyCredentials: [{ type: 'AsymmetricX509Cert', usage: 'Verify', key: null }],
-      }),
-    )
-    expect(error.status).toBe(400)
-    expect(error.code).toBe('Request_BadRequest')
+  it('answers 400 for a null key whose keyId names no key of the service principal', () => {
+    const before = tenant.state()
+    for (const keyId of [undefined, null, '11111111-2222-4333-8444-555555555555']) {
+      const error = graphError(() =>
+        tenant.graph.patchKeyCredentials(sp.id, {
+          keyCredentials: [{ keyId, type: 'AsymmetricX509Cert', usage: 'Verify', key: null }],
+        }),
+      )
+      expect(error.status).toBe(400)
+      expect(error.code).toBe('Request_BadRequest')
+      expect(error.message).toBe("Invalid value specified for property 'key' of resource 'KeyCredential'.")
+    }
+    // a known keyId with the key left out (not null) is not what a list read returns: still a 400
+    const known = sp.keyCredentials[0]!
+    const { key: _left, ...withoutKey } = known
+    expect(
+      graphError(() => tenant.graph.patchKeyCredentials(sp.id, { keyCredentials: [withoutKey] })).status,
+    ).toBe(400)
+    expect(tenant.state()).toEqual(before)
+  })
+
+  it('accepts an existing key re-sent with key: null and drops it, as Graph does: the key is lost', () => {
+    const fresh = createFakeTenant()
+    const target = fresh.graph.getServicePrincipal({ appId: appIds.skypeForBusinessOnline })!
+    expect(target.keyCredentials.length).toBeGreaterThan(1)
+    const [lost, kept] = target.keyCredentials
+    const added = makeTestCertificate({ subject: 'CN=Added beside a null key' })
+    fresh.graph.patchKeyCredentials(target.id, {
+      keyCredentials: [
+        { ...lost!, key: null },
+        { ...kept!, keyId: kept!.keyId.toUpperCase() },
+        { type: 'AsymmetricX509Cert', usage: 'Verify', key: base64(added.der) },
+      ],
+    })
+    const after = fresh.graph.getServicePrincipal({ id: target.id })!.keyCredentials
+    expect(after.map((k) => k.keyId)).not.toContain(lost!.keyId)
+    expect(after).toContainEqual(kept)
+    expect(after.map((k) => k.customKeyIdentifier)).toEqual([kept!.customKeyIdentifier, added.thumbprint])
+    expect(fresh.changes.at(-1)).toMatchObject({
+      operation: 'patchKeyCredentials',
+      detail: {
+        before: target.keyCredentials.map((k) => ({
+          keyId: k.keyId,
+          customKeyIdentifier: k.customKeyIdentifier,
+        })),
+        after: after.map((k) => ({ keyId: k.keyId, customKeyIdentifier: k.customKeyIdentifier })),
+      },
+    })
   })
 
   it('answers 400 for a key that is not a certificate', () => {

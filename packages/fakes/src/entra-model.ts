@@ -88,16 +88,28 @@ function parseDate(value: unknown): Date | null {
   return Number.isNaN(date.getTime()) ? null : date
 }
 
+export interface KeyValidationOptions {
+  /**
+   * What Graph does with an existing key sent back with `key: null` (as a filtered list read
+   * returns it): accepts the PATCH and drops that key from the collection, so the key is lost.
+   * Only the Graph door turns this on; the in-process port refuses every null key.
+   */
+  dropNullKeysOfExisting?: boolean
+}
+
 /**
  * Validates a whole key collection as Graph does on PATCH and turns it into stored keys: every key
  * needs a type, a usage and a key that is a base64 DER certificate; a given keyId is kept, a
  * missing one gets an id derived from the service principal and the certificate;
- * customKeyIdentifier defaults to the thumbprint, the dates to the certificate's.
+ * customKeyIdentifier defaults to the thumbprint, the dates to the certificate's. With
+ * dropNullKeysOfExisting, a `key: null` whose keyId names a key the service principal has is left
+ * out of the result instead of failing; a null key without such a keyId still fails.
  */
 export function validateKeyCredentials(
   sp: ServicePrincipalState,
   input: unknown[],
   fail: (problem: KeyProblem) => Error,
+  options: KeyValidationOptions = {},
 ): StoredKeyCredential[] {
   const result: StoredKeyCredential[] = []
   input.forEach((raw, index) => {
@@ -113,6 +125,7 @@ export function validateKeyCredentials(
       (u) => typeof key['usage'] === 'string' && u.toLowerCase() === key['usage'].toLowerCase(),
     )
     if (!usage) throw fail({ kind: 'invalidProperty', index, property: 'usage' })
+    if (key['key'] === null && options.dropNullKeysOfExisting && isExistingKeyId(sp, key['keyId'])) return
     if (key['key'] === null || key['key'] === undefined) throw fail({ kind: 'keyMissing', index })
     if (typeof key['key'] !== 'string') throw fail({ kind: 'invalidCertificate', index })
     const certificate = tryDescribeBase64Certificate(key['key'])
@@ -164,6 +177,12 @@ export function validateKeyCredentials(
     })
   })
   return result
+}
+
+function isExistingKeyId(sp: ServicePrincipalState, keyId: unknown): boolean {
+  return (
+    typeof keyId === 'string' && sp.keyCredentials.some((k) => k.keyId.toLowerCase() === keyId.toLowerCase())
+  )
 }
 
 function sameKeyId(raw: unknown, keyId: string): boolean {

@@ -344,6 +344,100 @@ describe('role assignments', () => {
     await failure(run(tenant, 'New-ManagementRoleAssignment', { Role: 'Nope', User: 'alice' }))
     await failure(run(tenant, 'New-ManagementRoleAssignment', { Role: 'UserApplication', User: 'ghost' }))
   })
+
+  it('disables and re-enables an assignment by its name, one write each', async () => {
+    const tenant = createFakeTenant()
+    await run(tenant, 'New-MailUser', { Name: 'TeamsScheduler', ExternalEmailAddress: 'ts@contoso.com' })
+    const [created] = await run(tenant, 'New-ManagementRoleAssignment', {
+      Role: 'UserApplication',
+      User: 'TeamsScheduler',
+    })
+    const name = String(created?.['Name'])
+    const before = tenant.changes.length
+
+    expect(
+      await run(tenant, 'Set-ManagementRoleAssignment', {
+        Identity: name,
+        Enabled: false,
+        DomainController: 'dc01.contoso.com',
+        Confirm: false,
+      }),
+    ).toEqual([])
+    expect(tenant.changes.slice(before)).toMatchObject([
+      { system: 'exchange', operation: 'Set-ManagementRoleAssignment', target: name },
+    ])
+    const [disabled] = await run(tenant, 'Get-ManagementRoleAssignment', { Identity: name })
+    expect(disabled?.['Enabled']).toBe(false)
+    parsesAll(roleAssignmentObject, [disabled])
+    const offOnly = await run(tenant, 'Get-ManagementRoleAssignment', { Enabled: false })
+    expect(offOnly.map((a) => a['Name'])).toEqual([name])
+
+    // the name matches case-insensitively, and the object keeps its own spelling
+    await run(tenant, 'set-managementroleassignment', { identity: name.toUpperCase(), enabled: true })
+    const [enabled] = await run(tenant, 'Get-ManagementRoleAssignment', { Identity: name })
+    expect(enabled).toMatchObject({ Name: name, Enabled: true })
+    expect(tenant.changes.length).toBe(before + 2)
+  })
+
+  it('fails an unknown assignment with Exchange words and writes nothing', async () => {
+    const tenant = createFakeTenant()
+    const before = tenant.changes.length
+    const call = run(tenant, 'Set-ManagementRoleAssignment', {
+      Identity: 'UserApplication-ghost',
+      Enabled: false,
+    })
+    await expect(call).rejects.toSatisfy(isExchangeNotFound)
+    const data = await failure(call)
+    expect(data).toMatchObject({
+      reason: 'ManagementObjectNotFoundException',
+      message:
+        "The operation couldn't be performed because object 'UserApplication-ghost' couldn't be found on 'dc01.contoso.com'.",
+      fullyQualifiedErrorId: expect.stringMatching(
+        /,Microsoft\.Exchange\.Management\.RbacTasks\.SetManagementRoleAssignment$/,
+      ),
+      target: 'UserApplication-ghost',
+    })
+    expect(tenant.changes.length).toBe(before)
+  })
+
+  it('binds the reference parameter sets of Set-ManagementRoleAssignment (on-premises only)', async () => {
+    const tenant = createFakeTenant()
+    const [assignment] = await run(tenant, 'Get-ManagementRoleAssignment')
+    const name = String(assignment?.['Name'])
+    const missing = await failure(run(tenant, 'Set-ManagementRoleAssignment', { Enabled: false }))
+    expect(missing.fullyQualifiedErrorId).toBe('MissingMandatoryParameter,Set-ManagementRoleAssignment')
+    // scope parameters bind (the model keeps no write scopes, so they change nothing it reports)
+    await run(tenant, 'Set-ManagementRoleAssignment', {
+      Identity: name,
+      RecipientRelativeWriteScope: 'Organization',
+    })
+    await run(tenant, 'Set-ManagementRoleAssignment', {
+      Identity: name,
+      ExclusiveConfigWriteScope: 'Scope1',
+      ExclusiveRecipientWriteScope: 'Scope2',
+    })
+    // one scope per call, as Exchange's parameter sets say
+    const mixed = await failure(
+      run(tenant, 'Set-ManagementRoleAssignment', {
+        Identity: name,
+        RecipientRelativeWriteScope: 'Organization',
+        CustomRecipientWriteScope: 'Scope1',
+      }),
+    )
+    expect(mixed.fullyQualifiedErrorId).toBe('AmbiguousParameterSet,Set-ManagementRoleAssignment')
+    expect(await tenant.exchange.hasParameter('Set-ManagementRoleAssignment', 'Enabled')).toBe(true)
+    expect(await tenant.exchange.hasParameter('Set-ManagementRoleAssignment', 'RecipientGroupScope')).toBe(
+      false,
+    )
+    expect(await tenant.exchange.hasParameter('Set-ManagementRoleAssignment', 'CustomResourceScope')).toBe(
+      false,
+    )
+    // -WhatIf changes nothing
+    const before = tenant.changes.length
+    await run(tenant, 'Set-ManagementRoleAssignment', { Identity: name, Enabled: false, WhatIf: true })
+    expect(tenant.changes.length).toBe(before)
+    expect((await run(tenant, 'Get-ManagementRoleAssignment', { Identity: name }))[0]?.['Enabled']).toBe(true)
+  })
 })
 
 describe('partner applications', () => {

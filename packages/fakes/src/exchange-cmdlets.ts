@@ -442,6 +442,22 @@ const getManagementRoleAssignment: Handler = (ctx) => {
   return assignments.map((a) => roleAssignmentObject(state, a))
 }
 
+/**
+ * Enabled is modelled; the scope parameters bind (so calls that use them fail or pass as Exchange's
+ * binding would) but the model keeps no write scopes, so they change nothing it reports.
+ */
+const setManagementRoleAssignment: Handler = (ctx) => {
+  const { state, params } = ctx
+  const identity = required(ctx, 'Identity')
+  const assignment = findRoleAssignment(state, identity)
+  if (!assignment) throw notFound(ctx, identity)
+  ctx.write(assignment.name, () => {
+    const enabled = params.boolean('Enabled')
+    if (enabled !== undefined) assignment.enabled = enabled
+  })
+  return []
+}
+
 const removeManagementRoleAssignment: Handler = (ctx) => {
   const identity = required(ctx, 'Identity')
   const assignment = findRoleAssignment(ctx.state, identity)
@@ -805,6 +821,7 @@ export const exchangeCmdlets: Record<string, Handler> = {
   'Remove-MailUser': removeMailUser,
   'New-ManagementRoleAssignment': newManagementRoleAssignment,
   'Get-ManagementRoleAssignment': getManagementRoleAssignment,
+  'Set-ManagementRoleAssignment': setManagementRoleAssignment,
   'Remove-ManagementRoleAssignment': removeManagementRoleAssignment,
   'New-ManagementRole': newManagementRole,
   'Get-ManagementRole': getManagementRole,

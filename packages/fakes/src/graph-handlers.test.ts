@@ -116,17 +116,47 @@ describe('graphHandlers', () => {
     expect(handlers.stats.byMethod.PATCH).toBe(1)
   })
 
-  it("answers 400 with Graph's error shape for an invalid key and changes nothing", async () => {
+  it("answers 400 with Graph's error shape for a null key that names no existing key, and changes nothing", async () => {
     const before = tenant.state()
-    const response = await patch(spId, {
-      keyCredentials: [{ type: 'AsymmetricX509Cert', usage: 'Verify', key: null }],
-    })
-    expect(response.status).toBe(400)
-    expect((await read(response)).error).toMatchObject({
-      code: expect.any(String),
-      message: expect.any(String),
-    })
+    for (const keyId of [undefined, '11111111-2222-4333-8444-555555555555']) {
+      const response = await patch(spId, {
+        keyCredentials: [{ keyId, type: 'AsymmetricX509Cert', usage: 'Verify', key: null }],
+      })
+      expect(response.status).toBe(400)
+      expect((await read(response)).error).toMatchObject({
+        code: 'Request_BadRequest',
+        message: "Invalid value specified for property 'key' of resource 'KeyCredential'.",
+      })
+    }
     expect(tenant.state()).toEqual(before)
+    expect(tenant.changes).toEqual([])
+  })
+
+  it('loses the existing keys when a PATCH re-sends what a filtered list read returned', async () => {
+    const listed = await read(
+      await fetch(`${root}/servicePrincipals?$filter=appId eq '${appId}'&${select}`, { headers: auth }),
+    )
+    const readBack = listed.value[0]!.keyCredentials as (typeof stored & { key: null })[]
+    expect(readBack).toEqual([{ ...stored, key: null }])
+    const fresh = makeTestCertificate({ subject: 'CN=Fresh' })
+    const added = {
+      type: 'AsymmetricX509Cert',
+      usage: 'Verify',
+      key: Buffer.from(fresh.der).toString('base64'),
+    }
+
+    const response = await patch(spId, { keyCredentials: [...readBack, added] })
+    expect(response.status).toBe(204)
+    const after = await read(await fetch(`${root}/servicePrincipals/${spId}?${select}`, { headers: auth }))
+    expect(after.keyCredentials.map((k) => k.key)).toEqual([added.key])
+    expect(after.keyCredentials).not.toContainEqual(expect.objectContaining({ keyId: stored.keyId }))
+    expect(tenant.changes).toHaveLength(1)
+
+    // re-sending only the list read's keys empties the collection
+    const again = tenantWithOneKey()
+    server.resetHandlers(...graphHandlers(again))
+    expect((await patch(spId, { keyCredentials: readBack })).status).toBe(204)
+    expect(again.graph.getServicePrincipal({ id: spId })?.keyCredentials).toEqual([])
   })
 
   it('answers throttled requests with the status and Retry-After switched on', async () => {

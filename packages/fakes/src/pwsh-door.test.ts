@@ -2,7 +2,7 @@ import { createPowerShellSession, type PowerShellSession, pwshTestGate } from '@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { knownCmdlets } from './binding'
 import { type FakeExchangeServer, startFakeExchangeServer } from './pwsh-door'
-import { createFakeTenant } from './tenant'
+import { createFakeTenant, type FakeTenant } from './tenant'
 
 const pwsh = pwshTestGate()
 
@@ -30,10 +30,12 @@ foreach ($name in $Names) {
 `
 
 describe.runIf(pwsh.run)('the PowerShell stand-in', () => {
+  let tenant: FakeTenant
   let door: FakeExchangeServer
   let session: PowerShellSession
   beforeAll(async () => {
-    door = await startFakeExchangeServer(createFakeTenant())
+    tenant = createFakeTenant()
+    door = await startFakeExchangeServer(tenant)
     session = createPowerShellSession({
       executable: pwsh.executable,
       setup: {
@@ -74,5 +76,27 @@ describe.runIf(pwsh.run)('the PowerShell stand-in', () => {
       expect(command.ShouldProcess, command.Name).toBe(hasWhatIf)
     }
     expect(found).toHaveLength(Object.keys(described).length)
+  })
+
+  it('disables a role assignment with Set-ManagementRoleAssignment, and Get- reads Enabled false', async () => {
+    const [assignment] = await tenant.invokeCmdlet({ cmdlet: 'Get-ManagementRoleAssignment', params: {} })
+    const name = String(assignment?.['Name'])
+    const before = tenant.changes.length
+    const script = `
+param([string]$Name)
+Set-ManagementRoleAssignment -Identity $Name -Enabled $false -DomainController 'dc01.contoso.com' -Confirm:$false
+Get-ManagementRoleAssignment -Identity $Name | ForEach-Object { [pscustomobject]@{ Name = $_.Name; Enabled = $_.Enabled } }
+`
+    expect(await session.run({ script, params: { Name: name } })).toEqual([{ Name: name, Enabled: false }])
+    expect(tenant.changes.slice(before)).toMatchObject([
+      { operation: 'Set-ManagementRoleAssignment', target: name, detail: { Identity: name, Enabled: false } },
+    ])
+    await expect(
+      session.run({
+        script: "Set-ManagementRoleAssignment -Identity 'UserApplication-ghost' -Enabled $true",
+        params: {},
+      }),
+    ).rejects.toMatchObject({ data: { reason: 'ManagementObjectNotFoundException' } })
+    expect(tenant.changes.length).toBe(before + 1)
   })
 })

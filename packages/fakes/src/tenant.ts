@@ -16,6 +16,7 @@ import {
   type GraphServicePrincipal,
   graphKeyError,
   type KeyProblem,
+  type KeyValidationOptions,
   servicePrincipalView,
   validateKeyCredentials,
 } from './entra-model'
@@ -42,7 +43,10 @@ export interface FakeTenant extends Targets {
     getServicePrincipal(by: { appId: string } | { id: string }): GraphServicePrincipal | null
     /** A list read: key is null on every key, as Graph's list reads. */
     listServicePrincipals(filter?: { appId?: string; displayName?: string }): GraphServicePrincipal[]
-    /** PATCH keyCredentials: replaces the collection, validates each key; throws FakeGraphError. */
+    /**
+     * PATCH keyCredentials: replaces the collection, validates each key; throws FakeGraphError. As
+     * Graph does, an existing key re-sent with `key: null` (its keyId known) is accepted and lost.
+     */
     patchKeyCredentials(id: string, body: unknown): void
   }
   /** JSON-serialisable deep copy of the whole model (no change log, no fault switches). */
@@ -186,10 +190,11 @@ export function createFakeTenant(seed?: FakeSeed | { state: FakeState }): FakeTe
     fail: (problem: KeyProblem) => Error,
     notFound: () => Error,
     faultError: () => Error,
+    options: KeyValidationOptions = {},
   ) {
     const sp = findServicePrincipal(model.entra, { id })
     if (!sp) throw notFound()
-    const keys: StoredKeyCredential[] = validateKeyCredentials(sp, input, fail)
+    const keys: StoredKeyCredential[] = validateKeyCredentials(sp, input, fail, options)
     const detail = {
       appId: sp.appId,
       before: sp.keyCredentials.map((k) => ({ keyId: k.keyId, customKeyIdentifier: k.customKeyIdentifier })),
@@ -285,6 +290,8 @@ export function createFakeTenant(seed?: FakeSeed | { state: FakeState }): FakeTe
             'InternalServerError',
             'The fake tenant failed this write on purpose (failWrite).',
           ),
+        // Graph accepts an existing key re-sent with `key: null` and loses it (domain/procedures.md).
+        { dropNullKeysOfExisting: true },
       )
     },
   }
