@@ -34,11 +34,11 @@ export function renderPlan(io: CliIO, planned: Plan, isTTY: boolean): string {
   const { input } = planned.runbook
   const lines = [
     c.bold(
-      `Plan for profile ${input.profile} on ${input.domain}: ${planned.actions.length === 0 ? 'nothing to change' : `${planned.actions.length} change(s)`}`,
+      `Plan for profile ${input.profile} on ${input.domain}: ${planned.actions.length === 0 ? 'nothing to change' : `${planned.actions.length} change(s)`}${planned.blocked.length ? `; ${planned.blocked.length} step(s) blocked until you act` : ''}`,
     ),
   ]
   for (const step of planned.steps) {
-    const mark = step.actions.length === 0 ? c.green('✓') : c.yellow('•')
+    const mark = step.blocked ? c.red('✗') : step.actions.length === 0 ? c.green('✓') : c.yellow('•')
     lines.push(`${mark} ${step.title}${step.actions.length === 0 ? c.dim(`: ${step.actual}`) : ''}`)
     for (const group of groupActions(step.actions)) {
       const [first] = group
@@ -58,6 +58,7 @@ export function renderPlan(io: CliIO, planned: Plan, isTTY: boolean): string {
       } else for (const { action } of group) lines.push(`    + ${describeAction(action)}`)
       lines.push(c.dim(`      why: ${first.reason}`))
     }
+    if (step.blocked) lines.push(c.red(`    blocked: ${step.blocked}`))
     for (const note of step.notes) lines.push(c.yellow(`    ! ${note}`))
   }
   return `${lines.join('\n')}\n`
@@ -89,6 +90,7 @@ export const planDocument = (planned: Plan) => ({
   domain: planned.runbook.input.domain,
   createdAt: planned.createdAt,
   actions: planned.actions.map((a) => ({ step: a.step, title: a.title, reason: a.reason, action: a.action })),
+  blocked: planned.blocked,
   steps: planned.steps.map((s) => ({
     id: s.id,
     kind: s.kind,

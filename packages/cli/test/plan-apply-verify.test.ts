@@ -164,3 +164,28 @@ describe('bad input', () => {
     expect(existsSync(join(dir, 's.json'))).toBe(false)
   })
 })
+
+describe('an expired auth certificate on Exchange (not a bad input)', () => {
+  it('verify exits 3 with the step as drift, apply exits 1 and changes nothing', async () => {
+    const { createFakeTenant, scenarios } = await import('@teams-oauth/fakes')
+    const { writeFileSync } = await import('node:fs')
+    const dir = tempDir()
+    const state = join(dir, 's.json')
+    const tenant = createFakeTenant(scenarios.expiredAuthCertificate())
+    writeFileSync(
+      state,
+      JSON.stringify({ format: 'teams-oauth-fake-tenant', version: 1, state: tenant.state(), changes: [] }),
+    )
+    const verified = await runCli(['verify', '--domain', 'contoso.com', '--state', state, '--json'])
+    expect(verified.code).toBe(3)
+    expect(
+      JSON.parse(verified.stdout).steps.find((s: { id: string }) => s.id === 'exchange.authCertificate')
+        .status,
+    ).toBe('drift')
+    const applied = await runCli(['apply', '--domain', 'contoso.com', '--state', state, '--yes'])
+    expect(applied.code).toBe(1)
+    expect(applied.stdout).toContain('blocked: ')
+    expect(applied.stderr).toContain('New-ExchangeCertificate')
+    expect(stateOf(state).changes).toEqual([])
+  })
+})

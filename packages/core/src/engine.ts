@@ -15,6 +15,8 @@ export interface PlanStep {
   actual: string
   notes: string[]
   actions: PlannedAction[]
+  /** Why this step cannot reach the desired state without a person's action; null when it can. */
+  blocked: string | null
 }
 
 export interface PlanAction extends PlannedAction {
@@ -28,6 +30,8 @@ export interface Plan {
   createdAt: string
   steps: PlanStep[]
   actions: PlanAction[]
+  /** The steps that need a person's action first; apply refuses to start while there are any. */
+  blocked: { step: string; title: string; reason: string }[]
 }
 
 export type RunEvent =
@@ -86,13 +90,15 @@ export async function plan(runbook: Runbook, targets: Targets, options: RunOptio
         actual: decision.actual,
         notes: decision.notes ?? [],
         actions: decision.actions,
+        blocked: decision.blocked ?? null,
       })
     } catch (error) {
       throw stepError(step, title, error)
     }
   }
   const actions = steps.flatMap((s) => s.actions.map((a) => ({ ...a, step: s.id, title: s.title })))
-  return { runbook, createdAt: now.toISOString(), steps, actions }
+  const blocked = steps.flatMap((s) => (s.blocked ? [{ step: s.id, title: s.title, reason: s.blocked }] : []))
+  return { runbook, createdAt: now.toISOString(), steps, actions, blocked }
 }
 
 async function execute(
@@ -105,6 +111,16 @@ async function execute(
   }
   const { before, changed } = await executeEntraAction(targets.entra, action)
   return { result: null, before, changed }
+}
+
+/** PLAN_BLOCKED, before any change, when a step needs a person's action first (an expired auth certificate, …). */
+export function assertNotBlocked(planned: Plan): void {
+  if (planned.blocked.length > 0)
+    throw new TeamsOAuthError(
+      'PLAN_BLOCKED',
+      `nothing was changed: ${planned.blocked.map((b) => `${b.title}: ${b.reason}`).join('; ')}`,
+      { blocked: planned.blocked },
+    )
 }
 
 export interface ApplyOptions extends RunOptions {
@@ -131,6 +147,7 @@ export async function apply(
   const now = options.now ?? new Date()
   const context = contextFor(planned.runbook, targets, now)
   const journal = options.journal ?? emptyJournal()
+  assertNotBlocked(planned)
   let changes = 0
   for (const planStep of planned.steps) {
     const step = planned.runbook.steps.find((s) => s.id === planStep.id)
@@ -205,11 +222,11 @@ export async function verify(
     (s): VerifyStep => ({
       id: s.id,
       title: s.title,
-      status: s.actions.length === 0 ? 'ok' : 'drift',
+      status: s.actions.length === 0 && !s.blocked ? 'ok' : 'drift',
       desired: s.desired,
       actual: s.actual,
       notes: s.notes,
-      pending: s.actions.map((a) => a.reason),
+      pending: [...(s.blocked ? [s.blocked] : []), ...s.actions.map((a) => a.reason)],
     }),
   )
   return { ok: steps.every((s) => s.status === 'ok'), checkedAt: planned.createdAt, steps }

@@ -22,6 +22,7 @@ export {
   type ApplyOptions,
   type ApplyResult,
   apply,
+  assertNotBlocked,
   type Plan,
   type PlanAction,
   type PlanStep,

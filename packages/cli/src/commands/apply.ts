@@ -1,4 +1,4 @@
-import { apply, plan, TeamsOAuthError } from '@teams-oauth/core'
+import { apply, assertNotBlocked, plan, TeamsOAuthError } from '@teams-oauth/core'
 import type { CliIO } from '../io'
 import { planDocument, renderPlan } from '../render'
 import { defaultJournal, prepare, progress, readJournal, withTargets, writeJournal } from './shared'
@@ -28,6 +28,10 @@ export async function applyCommand(io: CliIO, raw: Record<string, unknown>): Pro
     const onEvent = progress(context)
     const planned = await plan(runbook, targets, { onEvent })
     const human = renderPlan(io, planned, Boolean(process.stdout.isTTY))
+    if (planned.blocked.length > 0 && !options.whatIf) {
+      if (!options.json) io.stdout(human)
+      assertNotBlocked(planned)
+    }
     if (planned.actions.length === 0 || options.whatIf) {
       if (options.json)
         io.stdout(

@@ -1,6 +1,5 @@
 import { z } from 'zod'
 import { assertCertificateUsable, type CertificateInfo, parseCertificate } from '../certificate'
-import { TeamsOAuthError } from '../errors'
 import { authConfigObject } from '../exchange-objects'
 import { pinned, read, type StepContext, type StepKind } from './step'
 
@@ -12,7 +11,9 @@ export type AuthCertificateStep = z.infer<typeof authCertificateStep>
 
 interface Observed {
   source: 'file' | 'exchange'
-  current: CertificateInfo
+  /** null when there is none to use; `problem` says why */
+  current: CertificateInfo | null
+  problem: string | null
   next: CertificateInfo | null
   configured: { current: string | null; next: string | null; nextEffective: string | null }
 }
@@ -22,6 +23,12 @@ async function exportFromExchange(context: StepContext, thumbprint: string): Pro
   return der ? parseCertificate(der) : null
 }
 
+const renewal =
+  "renew it (New-ExchangeCertificate -KeySize 2048 -PrivateKeyExportable $true -SubjectName 'cn=Microsoft Exchange Server Auth Certificate' -FriendlyName 'Microsoft Exchange Server Auth Certificate' -DomainName @(); Set-AuthConfig -NewCertificateThumbprint <thumbprint> -NewCertificateEffectiveDate (Get-Date); Set-AuthConfig -PublishCertificate), then run again"
+
+const describe = (c: CertificateInfo) =>
+  `${c.thumbprint} (valid until ${c.notAfter.toISOString().slice(0, 10)})`
+
 export const authCertificate: StepKind<AuthCertificateStep, Observed> = {
   kind: 'authCertificate',
   title: () => 'Exchange auth certificate',
@@ -29,31 +36,49 @@ export const authCertificate: StepKind<AuthCertificateStep, Observed> = {
     const [config] = await read(context, { cmdlet: 'Get-AuthConfig', params: pinned(context, {}) })
     const auth = config ? authConfigObject.parse(config) : null
     const configured = {
-      current: auth?.CurrentCertificateThumbprint ?? null,
+      current: auth?.CurrentCertificateThumbprint || null,
       next: auth?.NextCertificateThumbprint || null,
       nextEffective: auth?.NextCertificateEffectiveDate ?? null,
     }
-    if (context.input.certificate) {
-      return { source: 'file', current: parseCertificate(context.input.certificate), next: null, configured }
-    }
-    if (!configured.current)
-      throw new TeamsOAuthError(
-        'CERTIFICATE_INVALID',
-        'Exchange has no current auth certificate (Get-AuthConfig shows no CurrentCertificateThumbprint). Create one (New-ExchangeCertificate … -SubjectName "cn=Microsoft Exchange Server Auth Certificate"), set it with Set-AuthConfig, or pass --certificate <file>.',
-        { field: 'certificate' },
-      )
-    const current = await exportFromExchange(context, configured.current)
-    if (!current)
-      throw new TeamsOAuthError(
-        'CERTIFICATE_INVALID',
-        `the auth certificate ${configured.current} named by Get-AuthConfig is in no Exchange server's certificate store; export it where it is and pass --certificate <file>.`,
-        { field: 'certificate', thumbprint: configured.current },
-      )
+    // A renewed certificate waiting to take effect is uploaded too, whichever certificate is current.
     const next = configured.next ? await exportFromExchange(context, configured.next) : null
-    return { source: 'exchange', current, next, configured }
+    if (context.input.certificate)
+      return {
+        source: 'file',
+        current: parseCertificate(context.input.certificate),
+        problem: null,
+        next,
+        configured,
+      }
+    if (!configured.current)
+      return {
+        source: 'exchange',
+        current: null,
+        problem: `Exchange has no current auth certificate (Get-AuthConfig names none): ${renewal}, or pass --certificate <file>`,
+        next,
+        configured,
+      }
+    const current = await exportFromExchange(context, configured.current)
+    const problem = current
+      ? null
+      : `the auth certificate ${configured.current} named by Get-AuthConfig is in no Exchange server's certificate store: export it where it is and pass --certificate <file>`
+    return { source: 'exchange', current, problem, next, configured }
   },
-  decide(_step, { source, current, next, configured }, context) {
-    assertCertificateUsable(current, context.now)
+  decide(_step, { source, current, problem, next, configured }, context) {
+    const desired = 'a valid auth certificate'
+    if (!current)
+      return { actions: [], desired, actual: 'none usable', blocked: problem ?? 'no auth certificate' }
+    if (source === 'file') assertCertificateUsable(current, context.now)
+    else if (
+      current.notAfter.getTime() <= context.now.getTime() ||
+      current.notBefore.getTime() > context.now.getTime()
+    )
+      return {
+        actions: [],
+        desired,
+        actual: `current ${current.thumbprint} ${current.notAfter.getTime() <= context.now.getTime() ? `expired on ${current.notAfter.toISOString().slice(0, 10)}` : `not valid before ${current.notBefore.toISOString().slice(0, 10)}`}`,
+        blocked: `Exchange's auth certificate ${current.thumbprint} cannot be used: ${renewal}`,
+      }
     const notes: string[] = []
     if (source === 'file' && configured.current && configured.current.toUpperCase() !== current.thumbprint)
       notes.push(
@@ -61,14 +86,15 @@ export const authCertificate: StepKind<AuthCertificateStep, Observed> = {
       )
     if (configured.next && !next)
       notes.push(`the next auth certificate ${configured.next} is in no certificate store`)
-    const usableNext = next && next.notAfter.getTime() > context.now.getTime() ? next : null
+    const usableNext =
+      next && next.notAfter.getTime() > context.now.getTime() && next.thumbprint !== current.thumbprint
+        ? next
+        : null
     const certificates: StepContext['certificates'] = [{ role: 'current', certificate: current }]
     if (usableNext) certificates.push({ role: 'next', certificate: usableNext })
-    const describe = (c: CertificateInfo) =>
-      `${c.thumbprint} (valid until ${c.notAfter.toISOString().slice(0, 10)})`
     return {
       actions: [],
-      desired: 'a valid auth certificate',
+      desired,
       actual: [`current ${describe(current)}`, ...(usableNext ? [`next ${describe(usableNext)}`] : [])].join(
         '; ',
       ),

@@ -37,6 +37,13 @@ export const servicePrincipalKey: StepKind<ServicePrincipalKeyStep, ServicePrinc
   observe: (step, context) => context.targets.entra.getServicePrincipal(step.appId),
   decide(step, sp, context) {
     if (!sp) throw servicePrincipalMissing(step.appId)
+    if (context.certificates.length === 0)
+      return {
+        actions: [],
+        desired: 'the auth certificate as a Verify key',
+        actual: `${sp.keyCredentials.length} key(s); no usable auth certificate to compare`,
+        blocked: 'no usable auth certificate to upload (see the auth certificate step)',
+      }
     const desired = context.certificates.map(
       (c) => `${c.role} certificate ${c.certificate.thumbprint} as a Verify key`,
     )

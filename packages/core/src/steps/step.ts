@@ -25,6 +25,8 @@ export interface Decision {
   actual: string
   /** Things the plan must say that are not actions (dropped expired keys, a build without a switch, …). */
   notes?: string[]
+  /** Why the desired state cannot be reached now without a person's action (apply refuses; verify reports it). */
+  blocked?: string
   /** Results passed forward to later steps. */
   provides?: Partial<Pick<StepContext, 'certificates'>>
 }
