@@ -1,6 +1,6 @@
 import { apply, buildRunbook, emptyJournal, plan, profileNames, rollback } from '@teams-oauth/core'
 import { describe, expect, it } from 'vitest'
-import { createFakeTenant } from '../src/index'
+import { createFakeTenant, scenarios } from '../src/index'
 
 describe('rollback', () => {
   it.each(profileNames)('returns the state to what it was before apply (profile %s)', async (profile) => {
@@ -85,6 +85,30 @@ describe('rollback of the management role', () => {
     expect(
       undo.filter((a) => a.system === 'exchange' && a.cmdlet === 'Add-ManagementRoleEntry').length,
     ).toBeGreaterThan(10)
+    await rollback(journal, tenant)
+    expect(tenant.state()).toEqual(before)
+  })
+})
+
+describe('a disabled role assignment', () => {
+  it('is enabled again rather than created twice, and rollback disables it again', async () => {
+    const tenant = createFakeTenant(scenarios.legacyOnly())
+    await tenant.invokeCmdlet({
+      cmdlet: 'Set-ManagementRoleAssignment',
+      params: { Identity: 'UserApplication-SfBOnline-ApplicationAccount', Enabled: false },
+    })
+    const before = tenant.state()
+    const runbook = buildRunbook({ profile: 'sfbonline', domain: 'contoso.com' })
+    const planned = await plan(runbook, tenant)
+    expect(planned.actions.map((a) => a.action)).toEqual([
+      {
+        system: 'exchange',
+        cmdlet: 'Set-ManagementRoleAssignment',
+        params: { Identity: 'UserApplication-SfBOnline-ApplicationAccount', Enabled: true },
+      },
+    ])
+    const { journal } = await apply(planned, tenant)
+    expect((await plan(runbook, tenant)).actions).toEqual([])
     await rollback(journal, tenant)
     expect(tenant.state()).toEqual(before)
   })

@@ -27,12 +27,24 @@ export const roleAssignment: StepKind<RoleAssignmentStep, Observed> = {
     const desired = `${step.user} holds ${step.role}`
     const enabled = assignments.find((a) => a.Enabled)
     if (enabled) return { actions: [], desired, actual: `assigned (${enabled.Name})` }
+    const [disabled] = assignments
+    if (disabled)
+      return {
+        desired,
+        actual: `assigned but disabled (${assignments.map((a) => a.Name).join(', ')})`,
+        actions: [
+          {
+            reason: `the assignment ${disabled.Name} exists but is disabled; ${step.user} needs ${step.role}`,
+            action: exchangeAction(
+              'Set-ManagementRoleAssignment',
+              pinned(context, { Identity: disabled.Name, Enabled: true }),
+            ),
+          },
+        ],
+      }
     return {
       desired,
-      actual:
-        assignments.length > 0
-          ? `assigned but disabled (${assignments.map((a) => a.Name).join(', ')})`
-          : 'not assigned',
+      actual: 'not assigned',
       actions: [
         {
           reason: `${step.user} acts for the partner application and needs ${step.role}`,
@@ -46,13 +58,19 @@ export const roleAssignment: StepKind<RoleAssignmentStep, Observed> = {
   },
   print(step) {
     return [
-      `if (-not (Get-ManagementRoleAssignment -Role ${quote(step.role)} -RoleAssignee ${quote(step.user)} @dc -ErrorAction SilentlyContinue)) {`,
+      `$assignment = @(Get-ManagementRoleAssignment -Role ${quote(step.role)} -RoleAssignee ${quote(step.user)} @dc -ErrorAction SilentlyContinue)`,
+      'if ($assignment.Count -eq 0) {',
       `  ${psCall('New-ManagementRoleAssignment', { Role: step.role, User: step.user }, 'dc')} | Out-Null`,
+      '} elseif (-not ($assignment | Where-Object { $_.Enabled })) {',
+      '  Set-ManagementRoleAssignment -Identity $assignment[0].Name -Enabled $true @dc',
       '}',
     ].join('\n')
   },
   undo(_step, action, _before, result) {
-    if (action.system !== 'exchange' || action.cmdlet !== 'New-ManagementRoleAssignment') return []
+    if (action.system !== 'exchange') return []
+    if (action.cmdlet === 'Set-ManagementRoleAssignment')
+      return [exchangeAction('Set-ManagementRoleAssignment', { ...action.params, Enabled: false })]
+    if (action.cmdlet !== 'New-ManagementRoleAssignment') return []
     const created = Array.isArray(result) ? roleAssignmentObject.safeParse(result[0]) : null
     if (!created?.success) return []
     return [
