@@ -46,13 +46,10 @@ describe.runIf(pwsh.run)('the engine through a real pwsh and the stand-in', () =
   it("reports an Exchange error naming the step, the cmdlet and Exchange's own words, without PowerShell noise", async () => {
     const current = stand.use()
     const exchange = stand.connection
+    // another recipient already holds the address the application account would get
     await current.invokeCmdlet({
-      cmdlet: 'New-PartnerApplication',
-      params: {
-        Name: 'TeamsScheduler',
-        ApplicationIdentifier: '11111111-2222-3333-4444-555555555555',
-        Enabled: true,
-      },
+      cmdlet: 'New-MailUser',
+      params: { Name: 'Someone', ExternalEmailAddress: 'TeamsScheduler-ApplicationAccount@contoso.com' },
     })
     const targets = { exchange, entra: current.entra }
     const runbook = buildRunbook({ profile: 'teams', domain: 'contoso.com' })
@@ -64,12 +61,13 @@ describe.runIf(pwsh.run)('the engine through a real pwsh and the stand-in', () =
     const failure = error as TeamsOAuthError
     expect(failure.code).toBe('EXCHANGE_CMDLET_FAILED')
     expect(failure.message).toMatch(
-      /^partner application TeamsScheduler \(7557eb47-c689-4224-abcf-aef9bd7573df\): New-PartnerApplication: .*already exists/,
+      /^mail user TeamsScheduler: New-MailUser: The proxy address "SMTP:TeamsScheduler-ApplicationAccount@contoso.com" is already being used/,
     )
     expect(failure.message).not.toMatch(/At line|CategoryInfo|FullyQualifiedErrorId|\+ ~~~|ScriptStackTrace/)
     expect(failure.data).toMatchObject({
-      step: 'partnerApplication.TeamsScheduler',
-      cmdlet: 'New-PartnerApplication',
+      step: 'mailUser.TeamsScheduler',
+      cmdlet: 'New-MailUser',
+      reason: 'ProxyAddressExistsException',
     })
   })
 

@@ -113,3 +113,43 @@ describe('a disabled role assignment', () => {
     expect(tenant.state()).toEqual(before)
   })
 })
+
+describe('an existing partner application', () => {
+  it('blocks the plan when another application holds the name to create, before any change', async () => {
+    const tenant = createFakeTenant()
+    await tenant.invokeCmdlet({
+      cmdlet: 'New-PartnerApplication',
+      params: {
+        Name: 'TeamsScheduler',
+        ApplicationIdentifier: '11111111-2222-3333-4444-555555555555',
+        Enabled: true,
+      },
+    })
+    const planned = await plan(buildRunbook({ profile: 'teams', domain: 'contoso.com' }), tenant)
+    expect(planned.blocked).toEqual([
+      expect.objectContaining({
+        step: 'partnerApplication.TeamsScheduler',
+        reason: expect.stringContaining('rename it'),
+      }),
+    ])
+    const writes = tenant.changes.length
+    await expect(apply(planned, tenant)).rejects.toThrow(/nothing was changed/)
+    expect(tenant.changes.length).toBe(writes)
+  })
+
+  it('acting as another account is left linked as it is, and the plan says so', async () => {
+    const tenant = createFakeTenant(scenarios.legacyOnly())
+    await tenant.invokeCmdlet({
+      cmdlet: 'New-MailUser',
+      params: { Name: 'OtherAccount', ExternalEmailAddress: 'other@contoso.com' },
+    })
+    await tenant.invokeCmdlet({
+      cmdlet: 'Set-PartnerApplication',
+      params: { Identity: 'SfBOnline', LinkedAccount: 'OtherAccount' },
+    })
+    const planned = await plan(buildRunbook({ profile: 'sfbonline', domain: 'contoso.com' }), tenant)
+    const step = planned.steps.find((s) => s.id === 'partnerApplication.SfBOnline')
+    expect(step?.actions).toEqual([])
+    expect(step?.notes.join()).toContain('left as it is')
+  })
+})

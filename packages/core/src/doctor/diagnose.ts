@@ -120,15 +120,23 @@ export async function diagnose(targets: Targets, options: DiagnoseOptions): Prom
     ]
     const linkedRight =
       wanted.account === null || lastSegment(app.LinkedAccount).toLowerCase() === wanted.account.toLowerCase()
-    const status: CheckStatus = app.Enabled && linkedRight ? 'pass' : 'fail'
+    const unlinked = wanted.account !== null && !app.LinkedAccount
+    // acting as another account works; it is only not the procedure's account, and apply leaves it
+    const status: CheckStatus = !app.Enabled || unlinked ? 'fail' : linkedRight ? 'pass' : 'warn'
     checks.push(
       check(
         `partnerApplication.${wanted.name}`,
         title,
         status,
         evidence,
-        applyFix(options),
-        !app.Enabled ? 'A disabled partner application is ignored.' : `It must act as ${wanted.account}.`,
+        status === 'warn'
+          ? `Set-PartnerApplication -Identity ${quote(app.Name)} -LinkedAccount ${quote(wanted.account ?? '')}, if ${app.LinkedAccount} is not meant to act for it`
+          : applyFix(options),
+        !app.Enabled
+          ? 'A disabled partner application is ignored.'
+          : unlinked
+            ? `It acts as no account; it must act as ${wanted.account}.`
+            : `It acts as ${app.LinkedAccount}, not as the procedure's ${wanted.account}.`,
       ),
     )
     if (wanted.account) checks.push(await accountCheck(targets, wanted, options))

@@ -16,7 +16,11 @@ export const partnerApplicationStep = z.object({
 export type PartnerApplicationStep = z.infer<typeof partnerApplicationStep>
 
 type PartnerApplication = z.infer<typeof partnerApplicationObject>
-type Observed = PartnerApplication | null
+interface Observed {
+  app: PartnerApplication | null
+  /** another application already holding the name this step would create */
+  nameTaken: PartnerApplication | null
+}
 
 const linkedRight = (step: PartnerApplicationStep, app: PartnerApplication) =>
   step.linkedAccount === null ? true : sameName(app.LinkedAccount, step.linkedAccount)
@@ -29,15 +33,23 @@ export const partnerApplication: StepKind<PartnerApplicationStep, Observed> = {
       (a) => partnerApplicationObject.parse(a),
     )
     // The application identifier is what Exchange matches tokens on; the name is only a label.
-    return (
-      apps.find((a) => a.ApplicationIdentifier.toLowerCase() === step.applicationIdentifier.toLowerCase()) ??
-      null
+    const app = apps.find(
+      (a) => a.ApplicationIdentifier.toLowerCase() === step.applicationIdentifier.toLowerCase(),
     )
+    const nameTaken = apps.find((a) => a !== app && a.Name.toLowerCase() === step.name.toLowerCase())
+    return { app: app ?? null, nameTaken: nameTaken ?? null }
   },
-  decide(step, app, context) {
+  decide(step, { app, nameTaken }, context) {
     const linked = step.linkedAccount ? `, linked to ${step.linkedAccount}` : ''
     const desired = `enabled${linked}`
     if (!app) {
+      if (nameTaken)
+        return {
+          desired,
+          actual: `absent; the name ${nameTaken.Name} is taken by the partner application of ${nameTaken.ApplicationIdentifier}`,
+          actions: [],
+          blocked: `a partner application named ${nameTaken.Name} already exists for ${nameTaken.ApplicationIdentifier}; rename it (Set-PartnerApplication -Identity ${quote(nameTaken.Name)} -Name <another name>) or remove it if it is unused, then run again`,
+        }
       return {
         desired,
         actual: 'absent',
@@ -58,15 +70,26 @@ export const partnerApplication: StepKind<PartnerApplicationStep, Observed> = {
       }
     }
     const actual = `${app.Name}: ${app.Enabled ? 'enabled' : 'disabled'}${app.LinkedAccount ? `, linked to ${app.LinkedAccount}` : ''}`
-    if (app.Enabled && linkedRight(step, app)) return { actions: [], desired, actual }
+    // An application already acting as another account is left linked as it is: re-linking a working
+    // integration is not this tool's call. Only a missing link is added.
+    const linkMissing = step.linkedAccount !== null && !app.LinkedAccount
+    const linkedElsewhere =
+      step.linkedAccount !== null && Boolean(app.LinkedAccount) && !linkedRight(step, app)
+    const notes = linkedElsewhere
+      ? [
+          `${app.Name} acts as ${app.LinkedAccount}, not ${step.linkedAccount}; left as it is (re-link it by hand if that account is wrong)`,
+        ]
+      : []
+    if (app.Enabled && !linkMissing) return { actions: [], desired, actual, notes }
     const params: Record<string, CmdletValue> = { Identity: app.Name, Enabled: true }
-    if (!linkedRight(step, app) && step.linkedAccount) params.LinkedAccount = step.linkedAccount
+    if (linkMissing && step.linkedAccount) params.LinkedAccount = step.linkedAccount
     return {
       desired,
       actual,
+      notes,
       actions: [
         {
-          reason: app.Enabled ? `${app.Name} is linked to the wrong account` : `${app.Name} is disabled`,
+          reason: !app.Enabled ? `${app.Name} is disabled` : `${app.Name} acts as no account`,
           action: exchangeAction('Set-PartnerApplication', pinned(context, params)),
         },
       ],
@@ -90,7 +113,7 @@ export const partnerApplication: StepKind<PartnerApplicationStep, Observed> = {
   },
   async before(step, action, context) {
     if (action.system !== 'exchange' || action.cmdlet !== 'Set-PartnerApplication') return null
-    const app = await partnerApplication.observe(step, context)
+    const { app } = await partnerApplication.observe(step, context)
     return app ? { Name: app.Name, Enabled: app.Enabled, LinkedAccount: app.LinkedAccount } : null
   },
   undo(step, action, before) {
