@@ -49,3 +49,20 @@ export const exchange = (cmdlet: string, params: ExchangeAction['params']): Exch
   cmdlet,
   params,
 })
+
+/** The only Exchange cmdlets teams-oauth ever runs to change something (its actions and their undo). */
+export const exchangeWriteCmdlets: ReadonlySet<string> = new Set([
+  'New-MailUser',
+  'Set-MailUser',
+  'Remove-MailUser',
+  'New-ManagementRole',
+  'Remove-ManagementRole',
+  'Add-ManagementRoleEntry',
+  'Remove-ManagementRoleEntry',
+  'New-ManagementRoleAssignment',
+  'Set-ManagementRoleAssignment',
+  'Remove-ManagementRoleAssignment',
+  'New-PartnerApplication',
+  'Set-PartnerApplication',
+  'Remove-PartnerApplication',
+])

@@ -1,4 +1,4 @@
-import type { Action } from './actions'
+import { type Action, exchangeWriteCmdlets } from './actions'
 import { assertCertificateUsable, parseCertificate } from './certificate'
 import { executeEntraAction } from './entra-actions'
 import { isTeamsOAuthError, TeamsOAuthError, toTeamsOAuthError } from './errors'
@@ -101,11 +101,49 @@ export async function plan(runbook: Runbook, targets: Targets, options: RunOptio
   return { runbook, createdAt: now.toISOString(), steps, actions, blocked }
 }
 
+/** The undo a step kind writes for a journaled change, given the changes its step made before it. */
+function undoOf(entry: JournalEntry, journal: readonly JournalEntry[]): Action[] {
+  const earlier = journal.filter((e) => e.step === entry.step && e.seq < entry.seq).map((e) => e.action)
+  return kindOf(entry.spec).undo(entry.spec, entry.action, entry.before, entry.result, earlier)
+}
+
+/** JSON with every object's keys in order, so two values compare by content alone. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : v,
+  )
+
+/** Refuses, before any change, a journal whose undo is not what teams-oauth writes for its changes. */
+function checkJournal(journal: Journal) {
+  for (const entry of journal.entries) {
+    const expected = undoOf(entry, journal.entries)
+    const unknown = entry.undo.find((a) => a.system === 'exchange' && !exchangeWriteCmdlets.has(a.cmdlet))
+    if (entry.spec.id !== entry.step || unknown || canonical(expected) !== canonical(entry.undo))
+      throw new TeamsOAuthError(
+        'JOURNAL_INVALID',
+        `journal: entry ${entry.seq} (${entry.title}) does not undo its change the way teams-oauth would; the file was changed after apply wrote it. Nothing was rolled back.`,
+        { field: 'journal', seq: entry.seq },
+      )
+  }
+}
+
 async function execute(
   targets: Targets,
   action: Action,
 ): Promise<{ result: unknown; before?: unknown; changed: boolean }> {
   if (action.system === 'exchange') {
+    if (!exchangeWriteCmdlets.has(action.cmdlet))
+      throw new TeamsOAuthError(
+        'PLAN_BLOCKED',
+        `teams-oauth does not run ${action.cmdlet} to change Exchange`,
+        {
+          cmdlet: action.cmdlet,
+        },
+      )
     const { system: _, ...call } = action
     return { result: await targets.exchange.invoke(call), changed: true }
   }
@@ -171,18 +209,14 @@ export async function apply(
           seq: (journal.entries.at(-1)?.seq ?? 0) + 1,
           at: new Date().toISOString(),
           step: step.id,
+          spec: step,
           title: planStep.title,
           action,
           before: replaced ?? null,
           result: result ?? null,
-          undo: kind.undo(
-            step,
-            action,
-            replaced,
-            result,
-            planStep.actions.map((a) => a.action),
-          ),
+          undo: [],
         }
+        entry.undo = undoOf(entry, journal.entries)
         journal.entries.push(entry)
         await options.onJournal?.(journal)
       } catch (error) {
@@ -250,6 +284,7 @@ export async function rollback(
   targets: Targets,
   options: RollbackOptions = {},
 ): Promise<RollbackResult> {
+  checkJournal(journal)
   const undone: RollbackResult['undone'] = []
   for (const entry of [...journal.entries].reverse()) {
     for (const action of [...entry.undo].reverse()) {

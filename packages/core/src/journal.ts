@@ -1,12 +1,15 @@
 import { z } from 'zod'
 import { actionSchema } from './actions'
 import { TeamsOAuthError } from './errors'
+import { stepSchema } from './steps'
 
 /** One change: what ran, the state it replaced, what it returned, and the actions that undo it. */
 export const journalEntrySchema = z.object({
   seq: z.number().int(),
   at: z.string(),
   step: z.string(),
+  /** The step itself, so rollback can check each undo is the one its kind writes for this change. */
+  spec: stepSchema,
   title: z.string(),
   action: actionSchema,
   before: z.unknown(),

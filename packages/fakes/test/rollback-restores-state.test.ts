@@ -1,4 +1,14 @@
-import { apply, buildRunbook, emptyJournal, plan, profileNames, rollback } from '@teams-oauth/core'
+import {
+  apply,
+  buildRunbook,
+  emptyJournal,
+  type Journal,
+  parseJournal,
+  plan,
+  profileNames,
+  rollback,
+  type TeamsOAuthError,
+} from '@teams-oauth/core'
 import { describe, expect, it } from 'vitest'
 import { createFakeTenant, scenarios } from '../src/index'
 
@@ -151,5 +161,49 @@ describe('an existing partner application', () => {
     const step = planned.steps.find((s) => s.id === 'partnerApplication.SfBOnline')
     expect(step?.actions).toEqual([])
     expect(step?.notes.join()).toContain('left as it is')
+  })
+})
+
+describe('a journal changed after apply wrote it', () => {
+  const tampered = async (edit: (journal: Journal) => void) => {
+    const tenant = createFakeTenant()
+    const { journal } = await apply(
+      await plan(buildRunbook({ profile: 'teams', domain: 'contoso.com' }), tenant),
+      tenant,
+    )
+    const copy = parseJournal(JSON.parse(JSON.stringify(journal)))
+    edit(copy)
+    const writes = tenant.changes.length
+    const error = await rollback(copy, tenant).then(
+      () => null,
+      (e: unknown) => e,
+    )
+    return { error: error as TeamsOAuthError, unchanged: tenant.changes.length === writes }
+  }
+
+  it('is refused before any change when an undo runs another command', async () => {
+    const { error, unchanged } = await tampered((journal) => {
+      journal.entries[0]!.undo = [
+        { system: 'exchange', cmdlet: 'Invoke-Expression', params: { Command: 'Remove-Item C:\\' } },
+      ]
+    })
+    expect(error.code).toBe('JOURNAL_INVALID')
+    expect(unchanged).toBe(true)
+  })
+
+  it('is refused before any change when an undo would remove something else', async () => {
+    const { error, unchanged } = await tampered((journal) => {
+      const last = journal.entries.at(-1)!
+      last.undo = [
+        {
+          system: 'exchange',
+          cmdlet: 'Remove-MailUser',
+          params: { Identity: 'Administrator', Confirm: false },
+        },
+      ]
+    })
+    expect(error.code).toBe('JOURNAL_INVALID')
+    expect(error.message).toContain('Nothing was rolled back')
+    expect(unchanged).toBe(true)
   })
 })

@@ -96,15 +96,15 @@ export const managementRole: StepKind<ManagementRoleStep, Observed> = {
       "  ForEach-Object { Remove-ManagementRoleEntry -Identity ($_.Role.ToString() + '\\' + $_.Name) -Confirm:$false @dc }",
     ].join('\n')
   },
-  undo(step, action, _before, _result, planned) {
+  undo(step, action, _before, _result, earlier) {
     if (action.system !== 'exchange') return []
     const pin = pinOf(action)
     switch (action.cmdlet) {
       case 'New-ManagementRole':
         return [exchangeAction('Remove-ManagementRole', { Identity: step.name, Confirm: false, ...pin })]
       case 'Remove-ManagementRoleEntry':
-        // Removing the role this run created takes its entries with it.
-        if (planned.some((a) => a.system === 'exchange' && a.cmdlet === 'New-ManagementRole')) return []
+        // Removing the role teams-oauth created takes its entries with it.
+        if (earlier.some((a) => a.system === 'exchange' && a.cmdlet === 'New-ManagementRole')) return []
         return [
           exchangeAction('Add-ManagementRoleEntry', { Identity: action.params.Identity as string, ...pin }),
         ]

@@ -48,10 +48,10 @@ export interface StepKind<S, O> {
   /** The state an action is about to replace, read just before it runs (for the journal). */
   before?(step: S, action: Action, context: StepContext): Promise<unknown>
   /**
-   * The actions that undo `action`, given the state it replaced, its result, and the other actions
-   * its step planned (an entry removed from a role this run created needs no undo of its own).
+   * The actions that undo `action`, given the state it replaced, its result, and the changes its step
+   * made before it, as journaled (an entry removed from a role teams-oauth created needs no undo of its own).
    */
-  undo(step: S, action: Action, before: unknown, result: unknown, planned: readonly Action[]): Action[]
+  undo(step: S, action: Action, before: unknown, result: unknown, earlier: readonly Action[]): Action[]
 }
 
 /** Adds -DomainController to a call when the run pins one. */
