@@ -7,12 +7,7 @@ import {
   TeamsOAuthError,
   verify,
 } from '@teams-oauth/core'
-import {
-  createFakeTenant,
-  type FakeTenant,
-  type PwshDoorTenant,
-  startFakeExchangeServer,
-} from '@teams-oauth/fakes'
+import { createFakeTenant } from '@teams-oauth/fakes'
 import { pwshTestGate } from '@teams-oauth/powershell'
 import { describe, expect, it } from 'vitest'
 import { standIn } from './stand-in'

@@ -49,7 +49,7 @@ function checkedGraphUrl(value: string | undefined): string {
   const url = (value ?? 'https://graph.microsoft.com').replace(/\/+$/, '')
   let ok = false
   try {
-    ok = /^https?:$/.test(new URL(url).protocol) && !/[\s\u0000-\u001f\u007f'"`$]/.test(url)
+    ok = /^https?:$/.test(new URL(url).protocol) && !/[\s\p{Cc}'"`$]/u.test(url)
   } catch {}
   if (!ok)
     throw new TeamsOAuthError(
