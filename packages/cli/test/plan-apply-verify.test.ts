@@ -1,10 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { runCli, tempDir } from './run-cli'
-
-const stateOf = (file: string) =>
-  JSON.parse(readFileSync(file, 'utf8')) as { state: unknown; changes: unknown[] }
+import { runCli, stateOf, tempDir } from './run-cli'
 
 describe('teams-oauth plan, apply and verify on a fake tenant kept in a state file', () => {
   it('plan --json prints one document whose actions name their step and reason', async () => {

@@ -8,11 +8,9 @@ import {
 } from '@teams-oauth/fakes'
 import { pwshTestGate } from '@teams-oauth/powershell'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runCli, tempDir } from './run-cli'
+import { runCli, stateOf, tempDir } from './run-cli'
 
 const pwsh = pwshTestGate()
-const stateOf = (file: string) =>
-  JSON.parse(readFileSync(file, 'utf8')) as { state: unknown; changes: unknown[] }
 const appIds = [
   '00000004-0000-0ff1-ce00-000000000000',
   '7557eb47-c689-4224-abcf-aef9bd7573df',

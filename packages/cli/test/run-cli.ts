@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type CliIO, main } from '../src/index'
@@ -33,3 +33,7 @@ export async function runCli(
 }
 
 export const tempDir = () => mkdtempSync(join(tmpdir(), 'teams-oauth-cli-'))
+
+/** The fake tenant a --state file keeps: its state and every write it has seen. */
+export const stateOf = (file: string) =>
+  JSON.parse(readFileSync(file, 'utf8')) as { state: unknown; changes: unknown[] }

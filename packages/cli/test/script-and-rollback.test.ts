@@ -1,10 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { runCli, tempDir } from './run-cli'
-
-const stateOf = (file: string) =>
-  JSON.parse(readFileSync(file, 'utf8')) as { state: unknown; changes: unknown[] }
+import { runCli, stateOf, tempDir } from './run-cli'
 
 describe('teams-oauth script', () => {
   it('writes the procedure for the chosen Entra path, saying at the top what it does and needs', async () => {
