@@ -29,6 +29,8 @@ export const targetOptionsSchema = z.object({
   graphUrl: url('--graph-url', 'https://graph.microsoft.com').optional(),
   tenant: z.string().optional(),
   certificate: z.string().optional(),
+  teamsAccount: z.string().optional(),
+  sfbonlineAccount: z.string().optional(),
   state: z.string().optional(),
   journal: z.string().optional(),
   whatIf: z.boolean().default(false),
@@ -72,6 +74,10 @@ export function runbookInput(options: TargetOptions): RunbookInput {
     domain: options.domain as string,
     ...(options.domainController ? { domainController: options.domainController } : {}),
     entra: options.entra === 'msol' ? 'msol' : 'graph',
+    accounts: {
+      ...(options.teamsAccount ? { teams: options.teamsAccount } : {}),
+      ...(options.sfbonlineAccount ? { sfbonline: options.sfbonlineAccount } : {}),
+    },
     dropExpiredKeys: options.dropExpiredKeys,
     ...(certificate ? { certificate } : {}),
   }

@@ -18,7 +18,7 @@ const targetOptions = (command: Command) =>
     .option('--domain-controller <fqdn>', 'pin every Exchange write to this domain controller')
     .option(
       '--exchange <target>',
-      'fake | local | a remote PowerShell URI (https://ex01.contoso.com/PowerShell/)',
+      'fake | fake-pwsh (the fake behind the PowerShell stand-in) | local | a remote PowerShell URI (https://ex01.contoso.com/PowerShell/)',
       'fake',
     )
     .option('--entra <path>', 'fake | graph | msol (MSOnline, retired in 2025)', 'fake')
@@ -27,6 +27,11 @@ const targetOptions = (command: Command) =>
     .option(
       '--certificate <file>',
       'the auth certificate (.cer, .pem or .p7b) instead of exporting it from Exchange',
+    )
+    .option('--teams-account <name>', 'the application account of the teams profile (default TeamsScheduler)')
+    .option(
+      '--sfbonline-account <name>',
+      'the application account of the sfbonline profile (default SfBOnline-ApplicationAccount)',
     )
     .option(
       '--state <file>',
@@ -143,6 +148,14 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
       )
       .option('--domain <domain>', 'a domain verified in your tenant')
       .option('--domain-controller <fqdn>', 'pin every Exchange write to this domain controller')
+      .option(
+        '--teams-account <name>',
+        'the application account of the teams profile (default TeamsScheduler)',
+      )
+      .option(
+        '--sfbonline-account <name>',
+        'the application account of the sfbonline profile (default SfBOnline-ApplicationAccount)',
+      )
       .addOption(
         new Option('--entra <path>', 'how the script reaches Entra')
           .choices(['graph', 'msol'])

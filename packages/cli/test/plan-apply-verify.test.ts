@@ -186,3 +186,34 @@ describe('an expired auth certificate on Exchange (not a bad input)', () => {
     expect(stateOf(state).changes).toEqual([])
   })
 })
+
+describe('--teams-account', () => {
+  it('names the application account the plan creates and links', async () => {
+    const dir = tempDir()
+    const run = await runCli([
+      'plan',
+      '--domain',
+      'contoso.com',
+      '--teams-account',
+      'TeamsScheduler2',
+      '--state',
+      join(dir, 's.json'),
+      '--json',
+    ])
+    const actions = JSON.parse(run.stdout).actions.map(
+      (a: { action: { cmdlet?: string; params?: Record<string, unknown> } }) => a.action,
+    )
+    expect(actions).toContainEqual(
+      expect.objectContaining({
+        cmdlet: 'New-MailUser',
+        params: expect.objectContaining({ Name: 'TeamsScheduler2' }),
+      }),
+    )
+    expect(actions).toContainEqual(
+      expect.objectContaining({
+        cmdlet: 'New-PartnerApplication',
+        params: expect.objectContaining({ LinkedAccount: 'TeamsScheduler2' }),
+      }),
+    )
+  })
+})

@@ -41,14 +41,15 @@ describe.runIf(pwsh.run)('the engine through a real pwsh and the stand-in', () =
   it("reports an Exchange error naming the step, the cmdlet and Exchange's own words, without PowerShell noise", async () => {
     const current = stand.use()
     const exchange = stand.connection
-    // another recipient already holds the address the application account would get
+    const targets = { exchange, entra: current.entra }
+    const runbook = buildRunbook({ profile: 'teams', domain: 'contoso.com' })
+    const planned = await plan(runbook, targets)
+    // between plan and apply, another admin gives the address the account would get to someone else
     await current.invokeCmdlet({
       cmdlet: 'New-MailUser',
       params: { Name: 'Someone', ExternalEmailAddress: 'TeamsScheduler-ApplicationAccount@contoso.com' },
     })
-    const targets = { exchange, entra: current.entra }
-    const runbook = buildRunbook({ profile: 'teams', domain: 'contoso.com' })
-    const error = await apply(await plan(runbook, targets), targets).then(
+    const error = await apply(planned, targets).then(
       () => null,
       (e: unknown) => e,
     )

@@ -207,3 +207,25 @@ describe('a journal changed after apply wrote it', () => {
     expect(unchanged).toBe(true)
   })
 })
+
+describe('an application account whose name or address is taken', () => {
+  it('blocks the plan before any change, naming the holder and the way out', async () => {
+    const tenant = createFakeTenant()
+    await tenant.invokeCmdlet({
+      cmdlet: 'New-MailUser',
+      params: { Name: 'Someone', ExternalEmailAddress: 'TeamsScheduler-ApplicationAccount@contoso.com' },
+    })
+    const planned = await plan(buildRunbook({ profile: 'teams', domain: 'contoso.com' }), tenant)
+    const blocked = planned.blocked.find((b) => b.step === 'mailUser.TeamsScheduler')
+    expect(blocked?.reason).toContain('contoso.com/Users/Someone')
+    expect(blocked?.reason).toContain('--teams-account')
+    const another = buildRunbook({
+      profile: 'teams',
+      domain: 'contoso.com',
+      accounts: { teams: 'TeamsScheduler2' },
+    })
+    const { changes } = await apply(await plan(another, tenant), tenant)
+    expect(changes).toBeGreaterThan(0)
+    expect((await plan(another, tenant)).actions).toEqual([])
+  })
+})

@@ -41,6 +41,10 @@ export async function doctorCommand(io: CliIO, raw: Record<string, unknown>): Pr
     diagnose(targets, {
       profile: options.profile as 'teams',
       ...(options.domain ? { domain: options.domain } : {}),
+      accounts: {
+        ...(options.teamsAccount ? { teams: options.teamsAccount } : {}),
+        ...(options.sfbonlineAccount ? { sfbonline: options.sfbonlineAccount } : {}),
+      },
       ...(delegate && delegator ? { delegate, delegator } : {}),
     }),
   )

@@ -24,6 +24,10 @@ export async function scriptCommand(io: CliIO, raw: Record<string, unknown>): Pr
     profile: raw.profile as 'teams',
     domain: raw.domain as string,
     ...(raw.domainController ? { domainController: raw.domainController as string } : {}),
+    accounts: {
+      ...(raw.teamsAccount ? { teams: raw.teamsAccount as string } : {}),
+      ...(raw.sfbonlineAccount ? { sfbonline: raw.sfbonlineAccount as string } : {}),
+    },
     entra,
   })
   const script = renderScript(runbook, {

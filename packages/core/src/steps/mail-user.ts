@@ -16,6 +16,8 @@ export type MailUserStep = z.infer<typeof mailUserStep>
 interface Observed {
   user: z.infer<typeof mailUserObject> | null
   applicationAccountSwitch: boolean
+  /** Another recipient already holding the name or the address the new user would get. */
+  conflict: string | null
 }
 
 export const mailUser: StepKind<MailUserStep, Observed> = {
@@ -29,15 +31,37 @@ export const mailUser: StepKind<MailUserStep, Observed> = {
     const applicationAccountSwitch = step.applicationAccount
       ? await context.targets.exchange.hasParameter('New-MailUser', 'ApplicationAccount')
       : false
-    return { user: found ? mailUserObject.parse(found) : null, applicationAccountSwitch }
+    let conflict: string | null = null
+    if (!found) {
+      // New-MailUser would fail half-way through a run on a name or address another recipient holds
+      for (const call of [
+        { cmdlet: 'Get-MailUser', params: pinned(context, { Identity: step.externalEmailAddress }) },
+        { cmdlet: 'Get-Mailbox', params: pinned(context, { Identity: step.name }) },
+        { cmdlet: 'Get-Mailbox', params: pinned(context, { Identity: step.externalEmailAddress }) },
+      ]) {
+        const [holder] = await read(context, call)
+        if (holder) {
+          conflict = String(holder.Identity ?? holder.Name)
+          break
+        }
+      }
+    }
+    return { user: found ? mailUserObject.parse(found) : null, applicationAccountSwitch, conflict }
   },
-  decide(step, { user, applicationAccountSwitch }, context) {
+  decide(step, { user, applicationAccountSwitch, conflict }, context) {
     const desired = `mail user ${step.name} <${step.externalEmailAddress}>`
     if (user)
       return {
         actions: [],
         desired,
         actual: `${user.Name} <${user.ExternalEmailAddress.replace(/^smtp:/i, '')}>`,
+      }
+    if (conflict)
+      return {
+        actions: [],
+        desired,
+        actual: `absent; ${conflict} already holds the name or the address`,
+        blocked: `${conflict} already holds the name ${step.name} or the address ${step.externalEmailAddress}; choose another account name (--teams-account / --sfbonline-account) or free them, then run again`,
       }
     const notes =
       step.applicationAccount && !applicationAccountSwitch
