@@ -134,6 +134,7 @@ function checkJournal(journal: Journal) {
 async function execute(
   targets: Targets,
   action: Action,
+  beforeWrite?: (before: unknown) => Promise<void>,
 ): Promise<{ result: unknown; before?: unknown; changed: boolean }> {
   if (action.system === 'exchange') {
     if (!exchangeWriteCmdlets.has(action.cmdlet))
@@ -147,7 +148,7 @@ async function execute(
     const { system: _, ...call } = action
     return { result: await targets.exchange.invoke(call), changed: true }
   }
-  const { before, changed } = await executeEntraAction(targets.entra, action)
+  const { before, changed } = await executeEntraAction(targets.entra, action, beforeWrite)
   return { result: null, before, changed }
 }
 
@@ -198,27 +199,38 @@ export async function apply(
     for (const { action, reason } of planStep.actions) {
       const base = { step: step.id, title: planStep.title, action }
       options.onEvent?.({ type: 'action-start', ...base, reason })
+      let entry: JournalEntry | null = null
+      const record = async (before: unknown, result: unknown, unconfirmed: boolean) => {
+        if (!entry) {
+          entry = {
+            seq: (journal.entries.at(-1)?.seq ?? 0) + 1,
+            at: new Date().toISOString(),
+            step: step.id,
+            spec: step,
+            title: planStep.title,
+            action,
+            before: before ?? null,
+            result: null,
+            undo: [],
+          }
+          journal.entries.push(entry)
+        }
+        entry.result = result ?? null
+        if (unconfirmed) entry.unconfirmed = true
+        else delete entry.unconfirmed
+        entry.undo = undoOf(entry, journal.entries)
+        await options.onJournal?.(journal)
+      }
       try {
         const readBefore = kind.before ? await kind.before(step, action, context) : null
-        const { result, before, changed } = await execute(targets, action)
-        const replaced = before ?? readBefore
+        // an Entra write is recorded with its backup before it is sent: its outcome may never be confirmed
+        const { result, before, changed } = await execute(targets, action, (backup) =>
+          record(backup, null, true),
+        )
         options.onEvent?.({ type: 'action-done', ...base, changed })
         if (!changed) continue
         changes++
-        const entry: JournalEntry = {
-          seq: (journal.entries.at(-1)?.seq ?? 0) + 1,
-          at: new Date().toISOString(),
-          step: step.id,
-          spec: step,
-          title: planStep.title,
-          action,
-          before: replaced ?? null,
-          result: result ?? null,
-          undo: [],
-        }
-        entry.undo = undoOf(entry, journal.entries)
-        journal.entries.push(entry)
-        await options.onJournal?.(journal)
+        await record(before ?? readBefore, result, false)
       } catch (error) {
         const failure = stepError(step, planStep.title, error)
         options.onEvent?.({ type: 'action-failed', ...base, error: failure })
@@ -269,6 +281,8 @@ export async function verify(
 export interface RollbackOptions extends RunOptions {
   /** List what would be undone, change nothing. */
   whatIf?: boolean
+  /** Called after each entry is undone (and marked so), to keep the file in step. */
+  onJournal?: (journal: Journal) => void | Promise<void>
 }
 
 export interface RollbackResult {
@@ -287,6 +301,7 @@ export async function rollback(
   checkJournal(journal)
   const undone: RollbackResult['undone'] = []
   for (const entry of [...journal.entries].reverse()) {
+    if (entry.undoneAt) continue
     for (const action of [...entry.undo].reverse()) {
       const base = { step: entry.step, title: entry.title, action }
       if (options.whatIf) {
@@ -310,6 +325,11 @@ export async function rollback(
       }
       options.onEvent?.({ type: 'undo', ...base, ...(skipped ? { skipped } : {}) })
       undone.push(skipped ? { ...base, skipped } : base)
+    }
+    if (!options.whatIf) {
+      // marked in the journal as it goes, so a later rollback of the same file does not undo it again
+      entry.undoneAt = new Date().toISOString()
+      await options.onJournal?.(journal)
     }
   }
   return { undone }

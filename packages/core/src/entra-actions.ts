@@ -4,8 +4,8 @@ import { keepKey, keyMatches, mergeKeyCredentials } from './key-credentials'
 import type { EntraPort, KeyCredentialWrite, ServicePrincipal } from './ports'
 import { servicePrincipalMissing } from './steps'
 
-const sameKey = (a: { keyId?: string; key: string | null }, b: { keyId: string; key: string | null }) =>
-  a.keyId === b.keyId && a.key === b.key
+// A key is its bytes: MSOnline gives a key it stores again a new keyId, Graph keeps the one sent.
+const sameKey = (a: { key: string | null }, b: { key: string | null }) => a.key !== null && a.key === b.key
 
 async function readOrFail(entra: EntraPort, appId: string): Promise<ServicePrincipal> {
   const sp = await entra.getServicePrincipal(appId)
@@ -38,21 +38,25 @@ function checkWritten(
 export async function executeEntraAction(
   entra: EntraPort,
   action: EntraAction,
+  /** Called with the backup just before the write, so it is recorded even if the write's outcome is unknown. */
+  beforeWrite?: (before: ServicePrincipal) => void | Promise<void>,
 ): Promise<{ before: ServicePrincipal; changed: boolean }> {
   const before = await readOrFail(entra, action.appId)
   if (action.op === 'addKey') {
     const merge = mergeKeyCredentials(before.keyCredentials, action.certificate, action.dropKeyIds)
     if (merge.kind === 'present') return { before, changed: false }
+    await beforeWrite?.(before)
     await entra.setKeyCredentials(before.id, merge.keys)
     const after = await readOrFail(entra, action.appId)
     checkWritten(after, merge.keys.slice(0, -1), action.certificate.thumbprint, true)
     return { before, changed: true }
   }
   const remaining = before.keyCredentials.filter((k) => !keyMatches(k, action.thumbprint))
-  const restore = action.restore.filter((r) => !remaining.some((k) => k.keyId === r.keyId))
+  const restore = action.restore.filter((r) => !remaining.some((k) => sameKey(k, r)))
   if (remaining.length === before.keyCredentials.length && restore.length === 0)
     return { before, changed: false }
   const keys = [...remaining, ...restore].map(keepKey)
+  await beforeWrite?.(before)
   await entra.setKeyCredentials(before.id, keys)
   const after = await readOrFail(entra, action.appId)
   checkWritten(after, keys, action.thumbprint, false)

@@ -15,6 +15,10 @@ export const journalEntrySchema = z.object({
   before: z.unknown(),
   result: z.unknown(),
   undo: z.array(actionSchema),
+  /** Set when the change was sent but its outcome never confirmed (a dropped connection, a failed read-back). */
+  unconfirmed: z.boolean().optional(),
+  /** When rollback undid this change; an undone entry is not undone again. */
+  undoneAt: z.string().optional(),
 })
 export type JournalEntry = z.infer<typeof journalEntrySchema>
 

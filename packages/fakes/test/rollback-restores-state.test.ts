@@ -229,3 +229,45 @@ describe('an application account whose name or address is taken', () => {
     expect((await plan(another, tenant)).actions).toEqual([])
   })
 })
+
+describe('a journal used again', () => {
+  it('is not undone twice: a second rollback of the same journal leaves later runs alone', async () => {
+    const tenant = createFakeTenant()
+    const runbook = buildRunbook({ profile: 'teams', domain: 'contoso.com' })
+    const first = emptyJournal()
+    await apply(await plan(runbook, tenant), tenant, { journal: first })
+    await rollback(first, tenant)
+    const other = emptyJournal()
+    await apply(await plan(runbook, tenant), tenant, { journal: other })
+    const configured = tenant.state()
+    expect(first.entries.every((e) => e.undoneAt)).toBe(true)
+    const again = await rollback(parseJournal(JSON.parse(JSON.stringify(first))), tenant)
+    expect(again.undone).toEqual([])
+    expect(tenant.state()).toEqual(configured)
+  })
+})
+
+describe('an Entra write whose outcome is never confirmed', () => {
+  it('is journaled with its backup before it is sent, so rollback restores the keys exactly', async () => {
+    const tenant = createFakeTenant()
+    const before = tenant.state()
+    const runbook = buildRunbook({ profile: 'sfbonline', domain: 'contoso.com' })
+    // the write lands, then the connection drops before the answer
+    const entra = {
+      getServicePrincipal: (appId: string) => tenant.entra.getServicePrincipal(appId),
+      setKeyCredentials: async (id: string, keys: Parameters<typeof tenant.entra.setKeyCredentials>[1]) => {
+        await tenant.entra.setKeyCredentials(id, keys)
+        throw new Error('connection dropped')
+      },
+    }
+    const journal = emptyJournal()
+    await expect(
+      apply(await plan(runbook, tenant), { exchange: tenant.exchange, entra }, { journal }),
+    ).rejects.toThrow('connection dropped')
+    const last = journal.entries.at(-1)!
+    expect(last).toMatchObject({ unconfirmed: true, action: { op: 'addKey' } })
+    expect((last.before as { keyCredentials: unknown[] }).keyCredentials.length).toBeGreaterThan(0)
+    await rollback(journal, tenant)
+    expect(tenant.state()).toEqual(before)
+  })
+})

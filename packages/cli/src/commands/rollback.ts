@@ -4,7 +4,7 @@ import type { CliIO } from '../io'
 import { parseTargetOptions } from '../options'
 import { describeAction } from '../render'
 import { consent } from './apply'
-import { progress, readJournal, withTargets } from './shared'
+import { progress, readJournal, withTargets, writeJournal } from './shared'
 
 export async function rollbackCommand(io: CliIO, raw: Record<string, unknown>): Promise<number> {
   const options = parseTargetOptions(raw)
@@ -33,7 +33,10 @@ export async function rollbackCommand(io: CliIO, raw: Record<string, unknown>): 
     }
     if (!options.json) io.stdout(`Rollback will undo:\n${lines.join('\n')}\n`)
     await consent(io, options, `Undo these ${preview.undone.length} change(s)?`)
-    const result = await rollback(journal, targets, { onEvent: progress(context) })
+    const result = await rollback(journal, targets, {
+      onEvent: progress(context),
+      onJournal: (j) => writeJournal(file, j),
+    })
     if (options.json) io.stdout(`${JSON.stringify({ command: 'rollback', undo: result.undone }, null, 2)}\n`)
     else io.stdout(`Rolled back ${result.undone.filter((u) => !u.skipped).length} change(s).\n`)
     return 0
