@@ -27,7 +27,8 @@ export const roleAssignment: StepKind<RoleAssignmentStep, Observed> = {
     const desired = `${step.user} holds ${step.role}`
     const enabled = assignments.find((a) => a.Enabled)
     if (enabled) return { actions: [], desired, actual: `assigned (${enabled.Name})` }
-    const [disabled] = assignments
+    // only the user's own assignment is enabled again: one reached through a role group grants its members too
+    const disabled = assignments.find((a) => a.RoleAssigneeType === 'User')
     if (disabled)
       return {
         desired,
