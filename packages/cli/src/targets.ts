@@ -10,20 +10,24 @@ export interface OpenTargets {
   close(): Promise<void>
 }
 
-const graphScopes = (baseUrl: string) => `${baseUrl.replace(/\/+$/, '')}/.default`
-
 /** A bearer token from TEAMS_OAUTH_GRAPH_TOKEN, else from @azure/identity (loaded only here). */
 async function tokenProvider(options: TargetOptions, io: CliIO): Promise<() => Promise<string>> {
   const fixed = io.env.TEAMS_OAUTH_GRAPH_TOKEN
   if (fixed) return async () => fixed
   const identity = await import('@azure/identity')
+  const { graphCloud } = await import('@teams-oauth/graph')
+  // a national cloud's tenant signs in at its own cloud, for a token to its own Graph
+  const { resource, authorityHost } = graphCloud(options.graphUrl)
   const tenantId = options.tenant ?? io.env.AZURE_TENANT_ID
   const clientId = io.env.AZURE_CLIENT_ID
   let credential: import('@azure/identity').TokenCredential
   if (clientId && io.env.AZURE_CLIENT_CERTIFICATE_PATH && tenantId) {
-    credential = new identity.ClientCertificateCredential(tenantId, clientId, {
-      certificatePath: io.env.AZURE_CLIENT_CERTIFICATE_PATH,
-    })
+    credential = new identity.ClientCertificateCredential(
+      tenantId,
+      clientId,
+      { certificatePath: io.env.AZURE_CLIENT_CERTIFICATE_PATH },
+      { authorityHost },
+    )
   } else if (io.env.TEAMS_OAUTH_MANAGED_IDENTITY === '1') {
     credential = clientId
       ? new identity.ManagedIdentityCredential({ clientId })
@@ -31,16 +35,16 @@ async function tokenProvider(options: TargetOptions, io: CliIO): Promise<() => P
   } else {
     credential = new identity.DeviceCodeCredential({
       ...(tenantId ? { tenantId } : {}),
+      authorityHost,
       // Microsoft Graph Command Line Tools, the public client admins already consent to for Graph PowerShell
       clientId: clientId ?? '14d82eec-204b-4c2f-b7e8-296a70dab67e',
       userPromptCallback: (info) => io.stderr(`${info.message}\n`),
     })
   }
-  const baseUrl = options.graphUrl ?? 'https://graph.microsoft.com'
   const scope =
     credential instanceof identity.DeviceCodeCredential
-      ? `${baseUrl}/Application.ReadWrite.All`
-      : graphScopes(baseUrl)
+      ? `${resource}/Application.ReadWrite.All`
+      : `${resource}/.default`
   return async () => {
     const token = await credential.getToken(scope)
     if (!token) throw new Error('no token was issued for Microsoft Graph')

@@ -27,3 +27,21 @@ describe('graphApiRoot', () => {
     expect(() => graphApiRoot(input)).toThrow(expect.objectContaining({ code: 'INPUT_INVALID' }))
   })
 })
+
+describe('graphCloud', () => {
+  it('asks tokens for the Graph origin alone and signs in at the cloud of the host', async () => {
+    const { graphCloud } = await import('./base-url')
+    expect(graphCloud()).toEqual({
+      resource: 'https://graph.microsoft.com',
+      authorityHost: 'https://login.microsoftonline.com',
+    })
+    expect(graphCloud('https://graph.microsoft.us/v1.0/')).toEqual({
+      resource: 'https://graph.microsoft.us',
+      authorityHost: 'https://login.microsoftonline.us',
+    })
+    expect(graphCloud('https://microsoftgraph.chinacloudapi.cn')).toEqual({
+      resource: 'https://microsoftgraph.chinacloudapi.cn',
+      authorityHost: 'https://login.chinacloudapi.cn',
+    })
+  })
+})

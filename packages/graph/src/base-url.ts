@@ -51,3 +51,27 @@ function invalidBaseUrl(baseUrl: string, why: string): TeamsOAuthError {
     value: baseUrl,
   })
 }
+
+/** Where each Graph cloud signs in (Microsoft Entra's authority hosts). */
+const authorityHosts: Record<(typeof graphHosts)[number], string> = {
+  'graph.microsoft.com': 'https://login.microsoftonline.com',
+  'graph.microsoft.us': 'https://login.microsoftonline.us',
+  'dod-graph.microsoft.us': 'https://login.microsoftonline.us',
+  'microsoftgraph.chinacloudapi.cn': 'https://login.chinacloudapi.cn',
+}
+
+/**
+ * The resource a token for this Graph base URL is asked for (its origin, without any path) and the
+ * authority host to sign in at, so national-cloud tenants sign in at their own cloud.
+ */
+export function graphCloud(baseUrl: string = defaultGraphBaseUrl): {
+  resource: string
+  authorityHost: string
+} {
+  const root = new URL(graphApiRoot(baseUrl))
+  const host = root.hostname.toLowerCase() as (typeof graphHosts)[number]
+  return {
+    resource: `${root.protocol}//${root.host}`,
+    authorityHost: authorityHosts[host] ?? authorityHosts['graph.microsoft.com'],
+  }
+}

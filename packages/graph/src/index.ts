@@ -1,4 +1,4 @@
-export { defaultGraphBaseUrl, graphApiRoot, graphHosts } from './base-url'
+export { defaultGraphBaseUrl, graphApiRoot, graphCloud, graphHosts } from './base-url'
 export {
   assertKeyValues,
   type GraphEntra,
