@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pwshTestGate } from '@teams-oauth/powershell'
+import { type CmdletObject, keepKey } from '@teams-oauth/core'
+import { type PowerShellCall, type PowerShellSession, pwshTestGate } from '@teams-oauth/powershell'
 import { describe, expect, it } from 'vitest'
 import { msolEntra } from './msol-entra'
 
@@ -91,5 +92,117 @@ describe.runIf(pwsh.run)('msolEntra preflight in PowerShell 7', () => {
     } finally {
       await entra.close()
     }
+  })
+})
+
+/**
+ * A session that answers the MSOnline cmdlets from a list of credentials, as MSOnline shows them:
+ * a Password credential reads back without its value even with -ReturnKeyValues.
+ */
+function msolStub(credentials: CmdletObject[]) {
+  const calls: PowerShellCall[] = []
+  let next = 0
+  const session: PowerShellSession = {
+    invoke: async (call) => {
+      calls.push(call)
+      const params = (call.params ?? {}) as Record<string, unknown>
+      switch (call.command) {
+        case 'Get-MsolServicePrincipal':
+          return [
+            { ObjectId: servicePrincipalId, AppPrincipalId: appId, DisplayName: 'Skype for Business Online' },
+          ]
+        case 'Get-MsolServicePrincipalCredential':
+          return credentials.map((credential) => ({ ...credential }))
+        case 'New-MsolServicePrincipalCredential':
+          next += 1
+          credentials.push({
+            Type: params.Type,
+            Usage: params.Usage,
+            Value: params.Value,
+            KeyId: `00000000-0000-4000-8000-${String(next).padStart(12, '0')}`,
+          })
+          return []
+        case 'Remove-MsolServicePrincipalCredential': {
+          const keyIds = params.KeyIds as string[]
+          credentials.splice(
+            0,
+            credentials.length,
+            ...credentials.filter((credential) => !keyIds.includes(String(credential.KeyId))),
+          )
+          return []
+        }
+        default:
+          throw new Error(`unexpected ${call.command}`)
+      }
+    },
+    run: async () => [],
+    start: async () => {},
+    close: async () => {},
+    stats: { processesStarted: 1, calls: 0 },
+  }
+  const writes = () =>
+    calls
+      .filter((call) => /^(New|Remove)-/.test(call.command))
+      .map((call) => ({
+        command: call.command,
+        params: call.params,
+      }))
+  return { entra: msolEntra({ session, allowCore: true }), credentials, writes }
+}
+
+const servicePrincipalId = 'a0f4e8b2-1c3d-4e5f-8a9b-0c1d2e3f4a5b'
+const base64 = (text: string) => Buffer.from(text).toString('base64')
+const certificate = { Type: 'Asymmetric', Usage: 'Verify', Value: base64('certificate'), KeyId: 'c-1' }
+const password = { Type: 'Password', Usage: 'Verify', Value: null, KeyId: 'p-1' }
+const symmetric = { Type: 'Symmetric', Usage: 'Sign', Value: base64('shared secret'), KeyId: 's-1' }
+const added = { type: 'AsymmetricX509Cert', usage: 'Verify', key: base64('next certificate') }
+
+describe('msolEntra with credentials other than certificates', () => {
+  it('reads only the certificate keys, so none of them lacks its value', async () => {
+    const { entra } = msolStub([password, certificate, symmetric])
+    const read = await entra.getServicePrincipal(appId)
+    expect(read?.keyCredentials.map((key) => key.keyId)).toEqual(['c-1'])
+    expect(() => read?.keyCredentials.map(keepKey)).not.toThrow()
+  })
+
+  it('adds a certificate next to Password and Symmetric credentials and removes neither', async () => {
+    const { entra, credentials, writes } = msolStub([password, certificate, symmetric])
+    const read = await entra.getServicePrincipal(appId)
+    await entra.setKeyCredentials(servicePrincipalId, [...(read?.keyCredentials ?? []).map(keepKey), added])
+    expect(writes()).toEqual([
+      {
+        command: 'New-MsolServicePrincipalCredential',
+        params: expect.objectContaining({ Type: 'Asymmetric', Usage: 'Verify', Value: added.key }),
+      },
+    ])
+    expect(credentials.map((credential) => credential.KeyId)).toEqual([
+      'p-1',
+      'c-1',
+      's-1',
+      expect.any(String),
+    ])
+  })
+
+  it('removes only the certificates left out', async () => {
+    const { entra, credentials, writes } = msolStub([password, certificate, symmetric])
+    await entra.setKeyCredentials(servicePrincipalId, [added])
+    expect(writes().map((write) => write.command)).toEqual([
+      'New-MsolServicePrincipalCredential',
+      'Remove-MsolServicePrincipalCredential',
+    ])
+    expect(writes()[1]?.params).toMatchObject({ KeyIds: ['c-1'] })
+    expect(credentials.map((credential) => credential.KeyId)).toEqual(['p-1', 's-1', expect.any(String)])
+  })
+
+  it('refuses to add a key that is no certificate before changing anything', async () => {
+    const { entra, writes } = msolStub([certificate])
+    await expect(
+      entra.setKeyCredentials(servicePrincipalId, [
+        { ...added, keyId: 'c-1', key: certificate.Value },
+        { type: 'Symmetric', usage: 'Verify', key: base64('another secret') },
+        added,
+      ]),
+    ).rejects.toMatchObject({ code: 'INPUT_INVALID', data: { field: 'type', value: 'Symmetric' } })
+    expect(writes()).toEqual([])
   })
 })

@@ -13,7 +13,7 @@ import {
   type PowerShellSession,
   secret,
 } from '@teams-oauth/powershell'
-import { assertKeyValues, diffKeyCredentials, keyCredentialFromMsol } from './msol-keys'
+import { assertKeyValues, diffKeyCredentials, isCertificateKey, keyCredentialFromMsol } from './msol-keys'
 
 /** How Connect-MsolService signs in; without one it prompts (Windows only). */
 export type MsolCredential =
@@ -134,12 +134,17 @@ export function msolEntra(options: MsolEntraOptions = {}): MsolEntra {
     return output.filter((item): item is CmdletObject => typeof item === 'object' && item !== null)
   }
 
+  /**
+   * The certificate keys (AsymmetricX509Cert, Verify) of a service principal. MSOnline's other
+   * credential types (Symmetric, Password) are never touched by teams-oauth: they are left out here,
+   * so they are never sent back, never removed and never stand in the way of adding a certificate.
+   */
   async function readKeys(appId: string) {
     const credentials = await invoke('Get-MsolServicePrincipalCredential', {
       AppPrincipalId: appId,
       ReturnKeyValues: true,
     })
-    return credentials.map(keyCredentialFromMsol)
+    return credentials.map(keyCredentialFromMsol).filter(isCertificateKey)
   }
 
   async function appIdOf(servicePrincipalId: string): Promise<string> {
@@ -211,11 +216,13 @@ export function msolEntra(options: MsolEntraOptions = {}): MsolEntra {
   async function writeKeys(servicePrincipalId: string, keys: KeyCredentialWrite[]): Promise<void> {
     const appId = await appIdOf(servicePrincipalId)
     const { add, remove } = diffKeyCredentials(await readKeys(appId), keys)
+    // Only the keys to add must be of a type MSOnline can add; checked for all before the first change.
+    const types = add.map(msolType)
     // Add before removing: a failure half-way leaves more keys, never fewer.
-    for (const key of add) {
+    for (const [index, key] of add.entries()) {
       await invoke('New-MsolServicePrincipalCredential', {
         AppPrincipalId: appId,
-        Type: msolType(key),
+        Type: types[index],
         Usage: key.usage,
         Value: key.key,
         StartDate: key.startDateTime ?? undefined,
@@ -242,7 +249,6 @@ export function msolEntra(options: MsolEntraOptions = {}): MsolEntra {
 
     async setKeyCredentials(servicePrincipalId, keys) {
       assertKeyValues(keys)
-      for (const key of keys) msolType(key)
       await recovering(() => writeKeys(servicePrincipalId, keys))
       const appId = await appIdOf(servicePrincipalId)
       const after = await recovering(() => readKeys(appId))
@@ -280,13 +286,23 @@ function credentialParams(credential: MsolCredential | undefined): Parameters {
   }
 }
 
+/** The MSOnline type of a key to add: the adapter adds only certificates that verify tokens. */
 function msolType(key: KeyCredentialWrite): string {
-  if (key.type === 'AsymmetricX509Cert' || key.type === 'Asymmetric') return 'Asymmetric'
-  throw new TeamsOAuthError(
-    'INPUT_INVALID',
-    `MSOnline can only add certificate keys (AsymmetricX509Cert); this key is of type ${key.type}.`,
-    { field: 'type', value: key.type },
-  )
+  if (key.type !== 'AsymmetricX509Cert' && key.type !== 'Asymmetric') {
+    throw new TeamsOAuthError(
+      'INPUT_INVALID',
+      `MSOnline can only add certificate keys (AsymmetricX509Cert); this key is of type ${key.type}.`,
+      { field: 'type', value: key.type },
+    )
+  }
+  if (key.usage.toLowerCase() !== 'verify') {
+    throw new TeamsOAuthError(
+      'INPUT_INVALID',
+      `MSOnline can only add certificate keys with usage Verify; this key has usage ${key.usage}.`,
+      { field: 'usage', value: key.usage },
+    )
+  }
+  return 'Asymmetric'
 }
 
 function unavailable(why: string, data: Record<string, unknown> = {}, cause?: unknown): TeamsOAuthError {

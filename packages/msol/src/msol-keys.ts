@@ -37,6 +37,15 @@ export function keyCredentialFromMsol(credential: CmdletObject): KeyCredential {
   }
 }
 
+/**
+ * Whether teams-oauth deals with this key on the MSOnline path: a certificate (AsymmetricX509Cert)
+ * that verifies tokens. MSOnline's other credentials (Symmetric, Password, signing keys) are never
+ * read, written or removed by teams-oauth (a Password credential even reads back without its
+ * value, so it could not be sent back).
+ */
+export const isCertificateKey = (key: KeyCredential): boolean =>
+  key.type === 'AsymmetricX509Cert' && key.usage.toLowerCase() === 'verify'
+
 export interface MsolKeyDiff {
   /** Keys to create with New-MsolServicePrincipalCredential. */
   add: KeyCredentialWrite[]
@@ -47,30 +56,32 @@ export interface MsolKeyDiff {
 const sameBytes = (a: string, b: string) => Buffer.from(a, 'base64').equals(Buffer.from(b, 'base64'))
 
 /**
- * What MSOnline must do so the service principal holds exactly `wanted`: MSOnline cannot replace
- * the collection as Graph's PATCH does, so kept keys are left alone, missing ones created, the
- * rest removed. A wanted key is the current one with its keyId and bytes, else the current one
- * with its bytes; anything else is new.
+ * What MSOnline must do so the service principal's certificate keys are exactly `wanted`: MSOnline
+ * cannot replace the collection as Graph's PATCH does, so kept keys are left alone, missing ones
+ * created, the rest removed. A wanted key is the current one with its keyId and bytes, else a
+ * current one with its bytes (MSOnline gives a key that was removed and added again a new KeyId);
+ * anything else is new. Only certificate keys take part: any other current credential is neither
+ * matched nor removed.
  */
 export function diffKeyCredentials(
   current: readonly KeyCredential[],
   wanted: readonly KeyCredentialWrite[],
 ): MsolKeyDiff {
-  const unmatched = [...current]
-  const add: KeyCredentialWrite[] = []
-  for (const key of wanted) {
-    let index = key.keyId
-      ? unmatched.findIndex(
-          (found) =>
-            found.keyId.toLowerCase() === key.keyId?.toLowerCase() &&
-            found.key !== null &&
-            sameBytes(found.key, key.key),
-        )
-      : -1
-    if (index < 0) index = unmatched.findIndex((found) => found.key !== null && sameBytes(found.key, key.key))
-    if (index < 0) add.push(key)
-    else unmatched.splice(index, 1)
+  const unmatched = current.filter(isCertificateKey)
+  const take = (match: (found: KeyCredential) => boolean): boolean => {
+    const index = unmatched.findIndex(match)
+    if (index >= 0) unmatched.splice(index, 1)
+    return index >= 0
   }
+  const sameKey = (key: KeyCredentialWrite) => (found: KeyCredential) =>
+    found.key !== null && sameBytes(found.key, key.key)
+  const sameIdAndKey = (key: KeyCredentialWrite) => (found: KeyCredential) =>
+    found.keyId.toLowerCase() === key.keyId?.toLowerCase() && sameKey(key)(found)
+  // Exact matches first, so a key sent under a stale keyId never takes the one another key names.
+  const rest: KeyCredentialWrite[] = []
+  for (const key of wanted) if (!(key.keyId && take(sameIdAndKey(key)))) rest.push(key)
+  const add: KeyCredentialWrite[] = []
+  for (const key of rest) if (!take(sameKey(key))) add.push(key)
   return { add, remove: unmatched.map((key) => key.keyId) }
 }
 
