@@ -1,7 +1,9 @@
 /**
  * Fixed setup scripts, one per way of reaching Exchange. They are PowerShell text written here and
  * never built from values: the values arrive as param() arguments. Each runs once per PowerShell
- * process, in the global scope, so what it imports stays available to every later call.
+ * process, in the global scope, so what it imports stays available to every later call. Its
+ * parameters are removed once it has run (the session does that for every setup); a variable of
+ * its own that holds a secret it removes itself.
  */
 
 /** On an Exchange server, as the Exchange Management Shell shortcut does; the snap-in when that script is absent. */
@@ -22,7 +24,12 @@ $teamsOAuthSessionParameters = @{ ConfigurationName = 'Microsoft.Exchange'; Conn
 if (-not [string]::IsNullOrEmpty($UserName)) {
   $teamsOAuthSessionParameters['Credential'] = [System.Management.Automation.PSCredential]::new($UserName, (ConvertTo-SecureString -String $Password -AsPlainText -Force))
 }
-$global:TeamsOAuthExchangeSession = New-PSSession @teamsOAuthSessionParameters
+try {
+  $global:TeamsOAuthExchangeSession = New-PSSession @teamsOAuthSessionParameters
+} finally {
+  # This runs in the global scope: the password and the credential made from it go once connected.
+  Remove-Variable -Name Password, teamsOAuthSessionParameters -Scope Local -Force -ErrorAction SilentlyContinue
+}
 $null = Import-Module (Import-PSSession -Session $global:TeamsOAuthExchangeSession -DisableNameChecking -AllowClobber) -Global -DisableNameChecking
 `
 

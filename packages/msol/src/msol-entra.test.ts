@@ -2,7 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type CmdletObject, keepKey } from '@teams-oauth/core'
-import { type PowerShellCall, type PowerShellSession, pwshTestGate } from '@teams-oauth/powershell'
+import {
+  type PowerShellCall,
+  type PowerShellSession,
+  pwshTestGate,
+  secretLeftovers,
+} from '@teams-oauth/powershell'
 import { describe, expect, it } from 'vitest'
 import { msolEntra } from './msol-entra'
 
@@ -93,6 +98,49 @@ describe.runIf(pwsh.run)('msolEntra preflight in PowerShell 7', () => {
       await entra.close()
     }
   })
+
+  it.each([
+    [
+      'a password',
+      { userName: 'admin@contoso.onmicrosoft.com', password: 'Pa$$w0rd-left-behind' },
+      'Pa$$w0rd-left-behind',
+    ],
+    ['an access token', { msGraphAccessToken: 'eyJ-token-left-behind' }, 'eyJ-token-left-behind'],
+  ] as const)(
+    'leaves %s given to the sign-in nowhere in the PowerShell process once signed in',
+    async (_, credential, needle) => {
+      const folder = mkdtempSync(join(tmpdir(), 'msol-'))
+      const module = join(folder, 'LeftoversMsol.psm1')
+      const leftovers = secretLeftovers(needle)
+      writeFileSync(
+        module,
+        [
+          'function Connect-MsolService([pscredential]$Credential, [string]$MsGraphAccessToken) { }',
+          'function Find-TeamsOAuthLeftovers {',
+          leftovers.script,
+          '}',
+          // The stand-in's service principal names what still holds the needle.
+          'function Get-MsolServicePrincipal([string]$AppPrincipalId) {',
+          `  $names = @(Find-TeamsOAuthLeftovers -Reversed '${leftovers.params.Reversed.replace(/'/g, "''")}')`,
+          "  [pscustomobject]@{ ObjectId = '22222222-2222-2222-2222-222222222222'; AppPrincipalId = $AppPrincipalId; DisplayName = ($names -join ',') }",
+          '}',
+          'function Get-MsolServicePrincipalCredential { }',
+        ].join('\n'),
+      )
+      const entra = msolEntra({
+        executable: pwsh.executable,
+        allowCore: true,
+        modulePath: module,
+        credential,
+      })
+      try {
+        const found = await entra.getServicePrincipal(appId)
+        expect(found).toMatchObject({ appId, displayName: '' })
+      } finally {
+        await entra.close()
+      }
+    },
+  )
 })
 
 /**

@@ -76,6 +76,9 @@ if ($MsGraphAccessToken) { $connect.MsGraphAccessToken = $MsGraphAccessToken }
 if ($AdGraphAccessToken) { $connect.AdGraphAccessToken = $AdGraphAccessToken }
 try { Connect-MsolService @connect } catch {
   Write-Error -Message ('Connect-MsolService failed: ' + $_.Exception.Message) -ErrorId 'TeamsOAuthMsolConnectFailed' -Category AuthenticationError -ErrorAction Stop
+} finally {
+  # This runs in the global scope: the password, the tokens and the credential go once signed in.
+  Remove-Variable -Name Password, MsGraphAccessToken, AdGraphAccessToken, connect -Scope Local -Force -ErrorAction SilentlyContinue
 }
 `
 

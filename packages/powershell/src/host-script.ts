@@ -13,6 +13,9 @@ export const hostScript = `
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 $InformationPreference = 'SilentlyContinue'
+# Every line node-powershell writes is a command in the history, payloads included: keep only the
+# last one (the delimiter line that follows each call), so no value stays in it.
+$global:MaximumHistoryCount = 1
 [Console]::OutputEncoding = [System.Text.UTF8Encoding]::new($false)
 $global:OutputEncoding = [System.Text.UTF8Encoding]::new($false)
 if ($null -ne (Get-Variable -Name PSStyle -ErrorAction SilentlyContinue)) { $PSStyle.OutputRendering = 'PlainText' }
@@ -191,16 +194,29 @@ function global:__TeamsOAuthCall([string]$Payload) {
 }
 
 function global:__TeamsOAuthSetup([string]$__teamsOAuthPayload) {
+  # Dot-sourced, so the setup's param() variables and this function's own land in the global
+  # scope; the finally block removes them, so a password or token given to the setup (and the
+  # payload that carried it) does not outlive the setup. What later calls need, the setup keeps
+  # under other names ($global:...) or in the modules it imports.
   $__teamsOAuthMarker = ''
+  $__teamsOAuthParams = @{}
   try {
     $__teamsOAuthRequest = ConvertFrom-TeamsOAuthPayload $__teamsOAuthPayload
     $__teamsOAuthMarker = [string]$__teamsOAuthRequest['marker']
-    $__teamsOAuthParams = $__teamsOAuthRequest['params']
-    if ($null -eq $__teamsOAuthParams) { $__teamsOAuthParams = @{} }
+    if ($null -ne $__teamsOAuthRequest['params']) { $__teamsOAuthParams = $__teamsOAuthRequest['params'] }
     $null = . ([ScriptBlock]::Create([string]$__teamsOAuthRequest['script'])) @__teamsOAuthParams
-    Write-TeamsOAuthEnvelope $__teamsOAuthMarker ([ordered]@{ ok = $true; value = [object[]]@() })
+    $__teamsOAuthEnvelope = [ordered]@{ ok = $true; value = [object[]]@() }
   } catch {
-    Write-TeamsOAuthEnvelope $__teamsOAuthMarker (New-TeamsOAuthFailure $_)
+    $__teamsOAuthEnvelope = New-TeamsOAuthFailure $_
+  } finally {
+    foreach ($__teamsOAuthName in @($__teamsOAuthParams.Keys)) {
+      Remove-Variable -Name $__teamsOAuthName -Scope Local -Force -ErrorAction SilentlyContinue
+    }
+    Remove-Variable -Name __teamsOAuthPayload, __teamsOAuthRequest, __teamsOAuthParams, __teamsOAuthName -Scope Local -Force -ErrorAction SilentlyContinue
+    # Error records of the setup can hold its bound parameters.
+    $global:Error.Clear()
   }
+  Write-TeamsOAuthEnvelope $__teamsOAuthMarker $__teamsOAuthEnvelope
+  Remove-Variable -Name __teamsOAuthMarker, __teamsOAuthEnvelope -Scope Local -Force -ErrorAction SilentlyContinue
 }
 `

@@ -4,6 +4,7 @@ export {
   type PowerShellErrorCode,
   type PowerShellFailure,
 } from './errors'
+export { secretLeftovers } from './leftovers'
 export { locatePwsh, pwshTestGate } from './locate'
 export { isSecret, type Secret, secret } from './secret'
 export {

@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto'
+import { createRequire } from 'node:module'
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createPowerShellSession, type PowerShellSession, pwshTestGate, secret } from './index'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import {
+  createPowerShellSession,
+  type PowerShellSession,
+  pwshTestGate,
+  secret,
+  secretLeftovers,
+} from './index'
 
 const pwsh = pwshTestGate()
 
@@ -40,6 +47,16 @@ function global:Get-TeamsOAuthShapes {
   }
 }
 `
+
+/** child-shell's `debug`: the one node-powershell logs through. */
+const childShellDebug = (() => {
+  const fromHere = createRequire(import.meta.url)
+  const fromNodePowerShell = createRequire(fromHere.resolve('node-powershell'))
+  return createRequire(fromNodePowerShell.resolve('child-shell'))('debug') as {
+    enable(namespaces: string): void
+    disable(): string
+  }
+})()
 
 const sha256 = (text: string) => createHash('sha256').update(Buffer.from(text, 'utf8')).digest('base64')
 
@@ -214,10 +231,107 @@ describe.runIf(pwsh.run)('a PowerShell session', () => {
     expect(text).not.toContain('named-value-456')
   })
 
+  it('logs at most 200 characters of each value, with its length, and still no secret', async () => {
+    const big = 'x'.repeat(300_000)
+    const from = log.length
+    await session.invoke({
+      command: 'Get-TeamsOAuthEcho',
+      params: { Value: big, Other: Array.from({ length: 100 }, (_, i) => `item ${i}`), Password: big + 'pw' },
+    })
+    const call = log.slice(from).find((line) => line.includes('call Get-TeamsOAuthEcho')) ?? ''
+    expect(call.length).toBeLessThan(1_000)
+    expect(call).toContain(`"Value":"${'x'.repeat(200)}… (300000 characters)"`)
+    expect(call).toMatch(/"Other":"\[\\"item 0\\",.*… \(\d+ characters\)"/)
+    expect(call).toContain('"Password":"***"')
+  })
+
+  it('refuses a lone UTF-16 surrogate in a value, naming the parameter, and keeps its process', async () => {
+    const started = session.stats.processesStarted
+    for (const bad of ['\ud800', 'a\udc00b', ['fine', 'x\ud83d'], secret('\udfff')]) {
+      const failure = await (async () =>
+        session.invoke({ command: 'Get-TeamsOAuthEcho', params: { Value: 'fine', Other: bad } }))().catch(
+        (error) => error,
+      )
+      expect(failure).toMatchObject({ code: 'INPUT_INVALID', data: { parameter: 'Other' } })
+      expect(failure.message).toContain('parameter Other')
+    }
+    const [echo] = await session.invoke({ command: 'Get-TeamsOAuthEcho', params: { Value: '\ud83d\ude00' } })
+    expect(echo).toMatchObject({ Value: '😀' })
+    expect(session.stats.processesStarted).toBe(started)
+  })
+
   it('refuses a command name that is not Verb-Noun before starting anything', () => {
     expect(() => session.invoke({ command: "Get-Item; Remove-Item 'x'", params: {} })).toThrow(
       /not a command name/,
     )
+  })
+})
+
+describe.runIf(pwsh.run)('a PowerShell session and secrets', () => {
+  it("prints nothing of node-powershell's own debug output, even with DEBUG=*", async () => {
+    const debugBefore = process.env.DEBUG
+    const namespacesBefore = childShellDebug.disable()
+    // As in a process started with DEBUG=*: the variable is set and `debug` has read it.
+    process.env.DEBUG = '*'
+    childShellDebug.enable('*')
+    const printed: string[] = []
+    const log = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+      printed.push(args.map(String).join(' '))
+    })
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      printed.push(String(chunk))
+      return true
+    })
+    const session = createPowerShellSession({ executable: pwsh.executable, setup: { script: echoSetup } })
+    try {
+      const [echo] = await session.invoke({
+        command: 'Get-TeamsOAuthEcho',
+        params: { Value: secret('debug-secret-789') },
+      })
+      expect(echo).toMatchObject({ Value: 'debug-secret-789' })
+    } finally {
+      await session.close()
+      log.mockRestore()
+      write.mockRestore()
+      childShellDebug.enable(namespacesBefore)
+      if (debugBefore === undefined) delete process.env.DEBUG
+      else process.env.DEBUG = debugBefore
+    }
+    expect(printed.join('\n')).toBe('')
+  })
+
+  it('keeps no setup parameter, nor the payload that carried it, in the process after the setup', async () => {
+    const password = 'setup-secret-4711'
+    const session = createPowerShellSession({
+      executable: pwsh.executable,
+      setup: {
+        script: `param([string]$UserName, [string]$Password)
+          $global:setupPasswordLength = $Password.Length
+          function global:Get-TeamsOAuthSetupUser { 'still here' }`,
+        params: { UserName: 'admin', Password: secret(password) },
+      },
+    })
+    try {
+      await session.start()
+      expect(await session.run({ script: '$global:setupPasswordLength' })).toEqual([password.length])
+      expect(await session.invoke({ command: 'Get-TeamsOAuthSetupUser' })).toEqual(['still here'])
+      expect(await session.run(secretLeftovers(password))).toEqual([])
+      const names = [
+        'Password',
+        'UserName',
+        '__teamsOAuthPayload',
+        '__teamsOAuthRequest',
+        '__teamsOAuthParams',
+      ]
+      const [left] = await session.run({
+        script:
+          'param([string[]]$Names) @(Get-Variable -Name $Names -Scope Global -ErrorAction SilentlyContinue).Count',
+        params: { Names: names },
+      })
+      expect(left).toBe(0)
+    } finally {
+      await session.close()
+    }
   })
 })
 

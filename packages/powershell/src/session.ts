@@ -68,6 +68,20 @@ interface Host {
 
 const defaultTimeoutMs = 120_000
 const bootstrapTimeoutMs = 60_000
+/** How much of each parameter value the debug log shows. */
+const loggedValueLength = 200
+
+const silent = () => {}
+/**
+ * node-powershell's shell (child-shell) logs every command line, our base64 payloads, through the
+ * `debug` package to console.log whenever DEBUG names it (DEBUG=*), which would print secrets and
+ * break JSON output. Its constructor builds those loggers with setDebuggers (private in its
+ * types), so this subclass replaces that method: nothing of node-powershell's own is printed.
+ */
+class QuietPowerShell extends PowerShell {}
+Object.defineProperty(QuietPowerShell.prototype, 'setDebuggers', {
+  value: () => ({ comment: silent, command: silent, output: silent }),
+})
 
 export function createPowerShellSession(options: PowerShellSessionOptions = {}): PowerShellSession {
   const executable = options.executable ?? 'pwsh'
@@ -95,7 +109,7 @@ export function createPowerShellSession(options: PowerShellSessionOptions = {}):
 
   const spawnHost = async (): Promise<Host> => {
     stats.processesStarted += 1
-    const shell = new PowerShell({
+    const shell = new QuietPowerShell({
       executable,
       executableOptions: { '-NoProfile': true, '-NonInteractive': true },
       spawnOptions: {
@@ -267,7 +281,7 @@ export function createPowerShellSession(options: PowerShellSessionOptions = {}):
           ? '***'
           : value instanceof Uint8Array
             ? `<${value.length} bytes>`
-            : value
+            : shortened(value)
     }
     return `${what} ${JSON.stringify(shown)}`
   }
@@ -342,6 +356,20 @@ function commandFailed(
   })
 }
 
+/** A value as the debug log shows it: at most loggedValueLength characters of it, and its length. */
+function shortened(value: CmdletValue): CmdletValue {
+  const text = typeof value === 'string' ? value : JSON.stringify(value)
+  if (text === undefined || text.length <= loggedValueLength) return value
+  // Cut before a surrogate pair rather than through it.
+  const cut = /[\uD800-\uDBFF]/.test(text.charAt(loggedValueLength - 1))
+    ? loggedValueLength - 1
+    : loggedValueLength
+  return `${text.slice(0, cut)}… (${text.length} characters)`
+}
+
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
 function toWire(params: Parameters | undefined): Record<string, CmdletValue> {
   const wire: Record<string, CmdletValue> = {}
   for (const [name, value] of Object.entries(params ?? {})) {
@@ -349,14 +377,42 @@ function toWire(params: Parameters | undefined): Record<string, CmdletValue> {
       throw new PowerShellError('INPUT_INVALID', `not a parameter name: ${JSON.stringify(name)}`)
     }
     if (value === undefined) continue
-    wire[name] = toWireValue(isSecret(value) ? value.value : value)
+    wire[name] = toWireValue(isSecret(value) ? value.value : value, name)
   }
   return wire
 }
 
-function toWireValue(value: CmdletValue | Uint8Array): CmdletValue {
+/**
+ * PowerShell reads the payload as UTF-8, which cannot hold half of a surrogate pair: such a string
+ * would make it fail before it knows the call's marker, so it is refused here, naming the parameter.
+ */
+function toWireValue(value: CmdletValue | Uint8Array, parameter: string): CmdletValue {
   if (value instanceof Uint8Array) return { $bytes: Buffer.from(value).toString('base64') }
-  if (Array.isArray(value)) return value.map((item) => toWireValue(item))
+  if (Array.isArray(value)) return value.map((item) => toWireValue(item, parameter))
+  if (typeof value === 'string') {
+    if (loneSurrogate.test(value)) {
+      throw new PowerShellError(
+        'INPUT_INVALID',
+        `the value of parameter ${parameter} holds a lone UTF-16 surrogate, which is not text and cannot be sent to PowerShell`,
+        { parameter },
+      )
+    }
+    return value
+  }
+  if (typeof value === 'object' && value !== null) {
+    const record: Record<string, CmdletValue> = {}
+    for (const [key, item] of Object.entries(value)) {
+      if (loneSurrogate.test(key)) {
+        throw new PowerShellError(
+          'INPUT_INVALID',
+          `a key in the value of parameter ${parameter} holds a lone UTF-16 surrogate, which is not text and cannot be sent to PowerShell`,
+          { parameter },
+        )
+      }
+      record[key] = toWireValue(item, parameter)
+    }
+    return record
+  }
   return value
 }
 
