@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { createRequire } from 'node:module'
 import fc from 'fast-check'
+import { PowerShell } from 'node-powershell'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import {
   createPowerShellSession,
@@ -229,6 +230,17 @@ describe.runIf(pwsh.run)('a PowerShell session', () => {
     expect(text).toContain('Get-TeamsOAuthEcho')
     expect(text).not.toContain('wrapped-value-123')
     expect(text).not.toContain('named-value-456')
+  })
+
+  it("keeps no command line, and so no payload, in node-powershell's own history", async () => {
+    const invoke = vi.spyOn(PowerShell.prototype, 'invoke')
+    try {
+      await session.invoke({ command: 'Get-TeamsOAuthEcho', params: { Value: secret('history-secret-789') } })
+      expect(invoke.mock.contexts.length).toBeGreaterThan(0)
+      for (const shell of invoke.mock.contexts) expect((shell as PowerShell).history).toEqual([])
+    } finally {
+      invoke.mockRestore()
+    }
   })
 
   it('logs at most 200 characters of each value, with its length, and still no secret', async () => {

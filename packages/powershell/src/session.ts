@@ -219,6 +219,8 @@ export function createPowerShellSession(options: PowerShellSessionOptions = {}):
       throw crashed(target, error)
     } finally {
       clearTimeout(timer)
+      // node-powershell keeps every command line (our payloads, secrets included) and its output: keep none
+      target.shell.history.length = 0
     }
   }
 
