@@ -13,11 +13,14 @@ export interface CertificateInfo {
   keyType: string
 }
 
-const renewal =
-  'Renew the Exchange auth certificate: New-ExchangeCertificate -KeySize 2048 -PrivateKeyExportable $true ' +
-  "-SubjectName 'cn=Microsoft Exchange Server Auth Certificate' -FriendlyName 'Microsoft Exchange Server Auth Certificate' " +
-  '-DomainName @(), then Set-AuthConfig -NewCertificateThumbprint <thumbprint> -NewCertificateEffectiveDate (Get-Date), ' +
-  'Set-AuthConfig -PublishCertificate and Set-AuthConfig -ClearPreviousCertificate; then run teams-oauth apply again.'
+/** The Exchange Management Shell commands that renew the auth certificate (run on an Exchange server). */
+export const authCertificateRenewal =
+  "New-ExchangeCertificate -KeySize 2048 -PrivateKeyExportable $true -SubjectName 'cn=Microsoft Exchange Server Auth Certificate' " +
+  "-FriendlyName 'Microsoft Exchange Server Auth Certificate' -DomainName @(); " +
+  'Set-AuthConfig -NewCertificateThumbprint <thumbprint> -NewCertificateEffectiveDate (Get-Date); ' +
+  'Set-AuthConfig -PublishCertificate; Set-AuthConfig -ClearPreviousCertificate'
+
+const renewal = `Renew the Exchange auth certificate: ${authCertificateRenewal}; then run teams-oauth apply again.`
 
 const invalid = (problem: string, data: Record<string, unknown> = {}) =>
   new TeamsOAuthError('CERTIFICATE_INVALID', `certificate: ${problem}`, { field: 'certificate', ...data })

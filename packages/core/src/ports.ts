@@ -88,6 +88,16 @@ export function isExchangeNotFound(error: unknown): boolean {
   return data.category === 'ObjectNotFound' || /ManagementObjectNotFoundException|ObjectNotFound/.test(kind)
 }
 
+/** Runs a read; Exchange's "couldn't be found" becomes an empty list, any other failure is thrown. */
+export async function readFound(exchange: ExchangePort, call: CmdletCall): Promise<CmdletObject[]> {
+  try {
+    return await exchange.invoke(call)
+  } catch (error) {
+    if (isExchangeNotFound(error)) return []
+    throw error
+  }
+}
+
 /** A key credential as Graph returns it. `key` is base64 of the DER bytes, or null on list reads. */
 export const keyCredentialSchema = z.object({
   keyId: z.string(),

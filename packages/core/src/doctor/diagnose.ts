@@ -1,5 +1,5 @@
 import { appIds, appNames } from '../app-ids'
-import { type CertificateInfo, daysUntil, parseCertificate } from '../certificate'
+import { authCertificateRenewal, type CertificateInfo, daysUntil, parseCertificate } from '../certificate'
 import { TeamsOAuthError } from '../errors'
 import {
   authConfigObject,
@@ -17,14 +17,9 @@ import {
 } from '../exchange-objects'
 import type { ProfileName } from '../input'
 import { keyMatches } from '../key-credentials'
-import {
-  type CmdletCall,
-  type CmdletObject,
-  isExchangeNotFound,
-  type ServicePrincipal,
-  type Targets,
-} from '../ports'
+import { type CmdletCall, type CmdletObject, readFound, type ServicePrincipal, type Targets } from '../ports'
 import { quote } from '../script/quote'
+import { identityName } from '../steps/step'
 import { type Check, type CheckStatus, check, type DoctorReport } from './checks'
 
 export interface DiagnoseOptions {
@@ -40,14 +35,7 @@ export interface DiagnoseOptions {
 
 const expiryWarningDays = 60 // as Exchange's Health Checker
 
-async function read(targets: Targets, call: CmdletCall): Promise<CmdletObject[]> {
-  try {
-    return await targets.exchange.invoke(call)
-  } catch (error) {
-    if (isExchangeNotFound(error)) return []
-    throw error
-  }
-}
+const read = (targets: Targets, call: CmdletCall) => readFound(targets.exchange, call)
 
 const applyFix = (options: DiagnoseOptions, profile: ProfileName = options.profile) =>
   `teams-oauth apply --profile ${profile} --domain ${options.domain ?? '<verified domain>'}`
@@ -86,8 +74,6 @@ const servicePrincipalsFor = (profile: ProfileName): string[] =>
     ? [appIds.skypeForBusinessOnline]
     : [appIds.cloudVoicemail, appIds.teamsScheduler, appIds.skypeForBusinessOnline]
 
-const lastSegment = (identity: string | null) => (identity ?? '').split(/[/\\]/).pop() ?? ''
-
 /** Read-only checks of everything the integration needs, each with its status, evidence and fix. */
 export async function diagnose(targets: Targets, options: DiagnoseOptions): Promise<DoctorReport> {
   const now = options.now ?? new Date()
@@ -119,7 +105,8 @@ export async function diagnose(targets: Targets, options: DiagnoseOptions): Prom
       `linked account: ${app.LinkedAccount ?? '(none)'}`,
     ]
     const linkedRight =
-      wanted.account === null || lastSegment(app.LinkedAccount).toLowerCase() === wanted.account.toLowerCase()
+      wanted.account === null ||
+      identityName(app.LinkedAccount).toLowerCase() === wanted.account.toLowerCase()
     const unlinked = wanted.account !== null && !app.LinkedAccount
     // acting as another account works; it is only not the procedure's account, and apply leaves it
     const status: CheckStatus = !app.Enabled || unlinked ? 'fail' : linkedRight ? 'pass' : 'warn'
@@ -182,9 +169,7 @@ export async function diagnose(targets: Targets, options: DiagnoseOptions): Prom
   }
   const current = certificates.find((c) => c.role === 'current')
   const next = certificates.find((c) => c.role === 'next')
-  const renew =
-    "New-ExchangeCertificate -KeySize 2048 -PrivateKeyExportable $true -SubjectName 'cn=Microsoft Exchange Server Auth Certificate' -FriendlyName 'Microsoft Exchange Server Auth Certificate' -DomainName @(); Set-AuthConfig -NewCertificateThumbprint <thumbprint> -NewCertificateEffectiveDate (Get-Date); Set-AuthConfig -PublishCertificate; Set-AuthConfig -ClearPreviousCertificate; then " +
-    applyFix(options)
+  const renew = `${authCertificateRenewal}; then ${applyFix(options)}`
   if (!current?.certificate) {
     checks.push(
       check(

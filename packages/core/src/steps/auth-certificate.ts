@@ -1,5 +1,10 @@
 import { z } from 'zod'
-import { assertCertificateUsable, type CertificateInfo, parseCertificate } from '../certificate'
+import {
+  assertCertificateUsable,
+  authCertificateRenewal,
+  type CertificateInfo,
+  parseCertificate,
+} from '../certificate'
 import { authConfigObject } from '../exchange-objects'
 import { pinned, read, type StepContext, type StepKind } from './step'
 
@@ -23,8 +28,7 @@ async function exportFromExchange(context: StepContext, thumbprint: string): Pro
   return der ? parseCertificate(der) : null
 }
 
-const renewal =
-  "renew it (New-ExchangeCertificate -KeySize 2048 -PrivateKeyExportable $true -SubjectName 'cn=Microsoft Exchange Server Auth Certificate' -FriendlyName 'Microsoft Exchange Server Auth Certificate' -DomainName @(); Set-AuthConfig -NewCertificateThumbprint <thumbprint> -NewCertificateEffectiveDate (Get-Date); Set-AuthConfig -PublishCertificate), then run again"
+const renewal = `renew it (${authCertificateRenewal}), then run again`
 
 const describe = (c: CertificateInfo) =>
   `${c.thumbprint} (valid until ${c.notAfter.toISOString().slice(0, 10)})`

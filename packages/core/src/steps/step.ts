@@ -2,7 +2,7 @@ import type { Action, ExchangeAction } from '../actions'
 import type { CertificateInfo } from '../certificate'
 import type { EntraPath, ValidInput } from '../input'
 import type { CmdletCall, CmdletObject, CmdletValue, Targets } from '../ports'
-import { isExchangeNotFound } from '../ports'
+import { readFound } from '../ports'
 
 /** What a run knows: its input, its targets, the clock, and what earlier steps found. */
 export interface StepContext {
@@ -71,14 +71,8 @@ export const exchangeAction = (cmdlet: string, params: Record<string, CmdletValu
 })
 
 /** Reads with a cmdlet; Exchange's "couldn't be found" becomes an empty list. */
-export async function read(context: StepContext, call: CmdletCall): Promise<CmdletObject[]> {
-  try {
-    return await context.targets.exchange.invoke(call)
-  } catch (error) {
-    if (isExchangeNotFound(error)) return []
-    throw error
-  }
-}
+export const read = (context: StepContext, call: CmdletCall): Promise<CmdletObject[]> =>
+  readFound(context.targets.exchange, call)
 
 /** The last segment of an Exchange identity ("contoso.com/Users/TeamsScheduler" → "TeamsScheduler"). */
 export const identityName = (identity: string | null | undefined): string =>
