@@ -55,6 +55,12 @@ export function parseTargetOptions(raw: Record<string, unknown>): TargetOptions 
   )
 }
 
+/** The application account names given with --teams-account and --sfbonline-account. */
+export const accountsOf = (options: { teamsAccount?: unknown; sfbonlineAccount?: unknown }) => ({
+  ...(typeof options.teamsAccount === 'string' ? { teams: options.teamsAccount } : {}),
+  ...(typeof options.sfbonlineAccount === 'string' ? { sfbonline: options.sfbonlineAccount } : {}),
+})
+
 /** The runbook input the options describe; the certificate file is read here, core gets bytes. */
 export function runbookInput(options: TargetOptions): RunbookInput {
   let certificate: Uint8Array | undefined
@@ -74,10 +80,7 @@ export function runbookInput(options: TargetOptions): RunbookInput {
     domain: options.domain as string,
     ...(options.domainController ? { domainController: options.domainController } : {}),
     entra: options.entra === 'msol' ? 'msol' : 'graph',
-    accounts: {
-      ...(options.teamsAccount ? { teams: options.teamsAccount } : {}),
-      ...(options.sfbonlineAccount ? { sfbonline: options.sfbonlineAccount } : {}),
-    },
+    accounts: accountsOf(options),
     dropExpiredKeys: options.dropExpiredKeys,
     ...(certificate ? { certificate } : {}),
   }

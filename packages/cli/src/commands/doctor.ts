@@ -2,7 +2,7 @@ import { type DoctorReport, diagnose, TeamsOAuthError } from '@teams-oauth/core'
 import { writeFileAtomic } from '../fake-state'
 import { renderHtmlReport } from '../html-report'
 import { type CliIO, exitCodes, paint } from '../io'
-import { parseTargetOptions } from '../options'
+import { accountsOf, parseTargetOptions } from '../options'
 import { withTargets } from './shared'
 
 export function renderDoctor(io: CliIO, report: DoctorReport, isTTY: boolean): string {
@@ -41,10 +41,7 @@ export async function doctorCommand(io: CliIO, raw: Record<string, unknown>): Pr
     diagnose(targets, {
       profile: options.profile as 'teams',
       ...(options.domain ? { domain: options.domain } : {}),
-      accounts: {
-        ...(options.teamsAccount ? { teams: options.teamsAccount } : {}),
-        ...(options.sfbonlineAccount ? { sfbonline: options.sfbonlineAccount } : {}),
-      },
+      accounts: accountsOf(options),
       ...(delegate && delegator ? { delegate, delegator } : {}),
     }),
   )

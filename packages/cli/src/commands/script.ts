@@ -1,6 +1,7 @@
 import { buildRunbook, renderScript, TeamsOAuthError } from '@teams-oauth/core'
 import { writeFileAtomic } from '../fake-state'
 import type { CliIO } from '../io'
+import { accountsOf } from '../options'
 
 export async function scriptCommand(io: CliIO, raw: Record<string, unknown>): Promise<number> {
   const entra = raw.entra as string
@@ -24,10 +25,7 @@ export async function scriptCommand(io: CliIO, raw: Record<string, unknown>): Pr
     profile: raw.profile as 'teams',
     domain: raw.domain as string,
     ...(raw.domainController ? { domainController: raw.domainController as string } : {}),
-    accounts: {
-      ...(raw.teamsAccount ? { teams: raw.teamsAccount as string } : {}),
-      ...(raw.sfbonlineAccount ? { sfbonline: raw.sfbonlineAccount as string } : {}),
-    },
+    accounts: accountsOf(raw),
     entra,
   })
   const script = renderScript(runbook, {
