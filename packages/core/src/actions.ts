@@ -44,12 +44,6 @@ export type EntraAction = z.infer<typeof entraActionSchema>
 export const actionSchema = z.union([exchangeActionSchema, entraActionSchema])
 export type Action = z.infer<typeof actionSchema>
 
-export const exchange = (cmdlet: string, params: ExchangeAction['params']): ExchangeAction => ({
-  system: 'exchange',
-  cmdlet,
-  params,
-})
-
 /** The only Exchange cmdlets teams-oauth ever runs to change something (its actions and their undo). */
 export const exchangeWriteCmdlets: ReadonlySet<string> = new Set([
   'New-MailUser',

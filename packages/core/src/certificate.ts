@@ -131,6 +131,3 @@ export const certificateRef = (cert: CertificateInfo): CertificateRef => ({
   notBefore: cert.notBefore.toISOString(),
   notAfter: cert.notAfter.toISOString(),
 })
-
-export const certificateFromRef = (ref: CertificateRef): CertificateInfo =>
-  parseCertificate(Buffer.from(ref.der, 'base64'))

@@ -3,7 +3,6 @@ export { appIds, appNames } from './app-ids'
 export {
   assertCertificateUsable,
   type CertificateInfo,
-  certificateFromRef,
   certificateRef,
   daysUntil,
   parseCertificate,
