@@ -33,8 +33,16 @@ export const inputErrorCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'JOURNAL_INVALID',
 ])
 
+/** Marks our errors by trait, so `instanceof` holds across copies of the library (its ESM and CJS builds). */
+const brand = Symbol.for('teams-oauth.error')
+
 export class TeamsOAuthError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as { [brand]?: unknown })[brand] === true
+  }
+
   override name = 'TeamsOAuthError'
+  readonly [brand] = true
   readonly code: ErrorCode
   readonly data: Record<string, unknown>
 
@@ -54,9 +62,7 @@ export class TeamsOAuthError extends Error {
   }
 }
 
-export const isTeamsOAuthError = (value: unknown): value is TeamsOAuthError =>
-  value instanceof TeamsOAuthError ||
-  (typeof value === 'object' && value !== null && (value as { name?: unknown }).name === 'TeamsOAuthError')
+export const isTeamsOAuthError = (value: unknown): value is TeamsOAuthError => value instanceof TeamsOAuthError
 
 /** Turns anything thrown into a TeamsOAuthError, keeping the original as `cause`. */
 export function toTeamsOAuthError(value: unknown, fallback: ErrorCode = 'STEP_FAILED'): TeamsOAuthError {
