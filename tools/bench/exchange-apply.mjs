@@ -1,6 +1,8 @@
 // Benchmark: a full plan + apply of profile `all` through @teams-oauth/exchange (one long-lived pwsh
 // session) against the PowerShell stand-in, versus the same cmdlet calls written as one plain .ps1
 // run by one pwsh process. Prints both times, the ratio and how many pwsh processes each started.
+// Goal: the session at most 1.2x the plain script; exit 1 when missed, or when the two runs did not
+// make the same Exchange changes (the comparison would mean nothing).
 //
 // Needs the built packages (npm run build) and pwsh (PATH or ~/.dotnet/tools).
 // Run: node tools/bench/exchange-apply.mjs [--runs 3]
@@ -107,16 +109,17 @@ const exchangeChanges = (tenant) => tenant.changes.filter((change) => change.sys
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 const sessionTimes = []
 const scriptTimes = []
+const ratioGoal = 1.2
 let last
+let differentWork = false
 for (let run = 0; run < runs; run++) {
   last = await throughTheSession()
   sessionTimes.push(last.ms)
   const plain = await asOnePlainScript(last.lines)
   scriptTimes.push(plain.ms)
-  if (plain.changes !== last.changes) {
-    console.error(
-      `warning: the plain script made ${plain.changes} Exchange changes, apply made ${last.changes}`,
-    )
+  if (plain.changes !== last.changes || last.changes === 0) {
+    differentWork = true
+    console.error(`the plain script made ${plain.changes} Exchange changes, apply made ${last.changes}`)
   }
 }
 
@@ -130,3 +133,7 @@ console.log(
 )
 console.log(`  same calls as one plain .ps1:       ${script.toFixed(0)} ms, 1 pwsh process`)
 console.log(`  ratio (session / plain script):     ${(session / script).toFixed(2)}`)
+const ratio = session / script
+console.log(`  goal: at most ${ratioGoal}x: ${ratio <= ratioGoal ? 'met' : 'MISSED'}`)
+if (differentWork) console.log('  FAILED: the two runs did different work')
+process.exit(ratio <= ratioGoal && !differentWork ? 0 : 1)
