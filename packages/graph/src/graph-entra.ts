@@ -1,14 +1,15 @@
-import { createHash, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import {
+  assertKeyValues,
   type EntraPort,
-  type KeyCredential,
+  isExactly,
   type KeyCredentialWrite,
   type ServicePrincipal,
   servicePrincipalSchema,
   TeamsOAuthError,
 } from '@teams-oauth/core'
 import { graphApiRoot } from './base-url'
-import { graphResponseError, readGraphErrorBody } from './graph-errors'
+import { graphRedirectError, graphResponseError, keyFormRefusal, readGraphErrorBody } from './graph-errors'
 import { parseRetryAfter } from './retry-after'
 
 export interface GraphRetryOptions {
@@ -58,7 +59,7 @@ type Answer =
   | { kind: 'response'; status: number; text: string; headers: Headers; requestId: string | null }
   | { kind: 'dropped'; reason: string }
 
-/** Entra over Microsoft Graph REST: one-object reads with `$select`, one PATCH, a read-back. */
+/** Entra over Microsoft Graph REST: one-object reads with `$select`, one PATCH; redirects are never followed. */
 export function graphEntra(options: GraphEntraOptions): GraphEntra {
   const apiRoot = graphApiRoot(options.baseUrl)
   const doFetch = options.fetch ?? globalThis.fetch
@@ -117,6 +118,8 @@ export function graphEntra(options: GraphEntraOptions): GraphEntra {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
+        // A redirect is never followed: another host's answer must not be taken for Graph's.
+        redirect: 'manual',
         signal: AbortSignal.timeout(requestTimeoutMs),
       })
       const text = await response.text()
@@ -168,6 +171,15 @@ export function graphEntra(options: GraphEntraOptions): GraphEntra {
     let slept = 0
     for (let attempt = 1; ; attempt++) {
       const { answer, durationMs } = await sendOnce(method, url, body)
+      if (answer.kind === 'response' && answer.status >= 300 && answer.status < 400) {
+        report(method, url, attempt, answer, durationMs)
+        throw graphRedirectError({
+          method,
+          url,
+          status: answer.status,
+          location: answer.headers.get('location'),
+        })
+      }
       const throttled = answer.kind === 'response' && (answer.status === 429 || answer.status === 503)
       const gateway =
         answer.kind === 'response' && method === 'GET' && (answer.status === 502 || answer.status === 504)
@@ -292,6 +304,26 @@ export function graphEntra(options: GraphEntraOptions): GraphEntra {
     const answer = await send('PATCH', url, body, false)
     if (answer.kind === 'dropped') return 'unknown'
     if (answer.status === 502 || answer.status === 504) return 'unknown'
+    if (answer.status === 400) {
+      const said = readGraphErrorBody(answer.text)
+      const refusal = keyFormRefusal(said)
+      if (refusal) {
+        throw new TeamsOAuthError(
+          'KEY_FORM_REFUSED',
+          `Microsoft Graph refused the key credentials in the form they were sent (${refusal.property}): PATCH ${url} answered 400. Graph said: ${said.code ? `${said.code}: ` : ''}${redact(said.message ?? '')}`,
+          {
+            method: 'PATCH',
+            url,
+            status: 400,
+            property: refusal.property,
+            keyId: refusal.keyId,
+            graphCode: said.code,
+            graphMessage: said.message === null ? null : redact(said.message),
+            requestId: answer.requestId,
+          },
+        )
+      }
+    }
     if (answer.status < 200 || answer.status > 299) throw failure('PATCH', url, answer)
     return 'sent'
   }
@@ -319,96 +351,23 @@ export function graphEntra(options: GraphEntraOptions): GraphEntra {
       const url = `${apiRoot}/servicePrincipals/${encodeURIComponent(servicePrincipalId)}`
       const body = { keyCredentials: keys.map(wireKey) }
 
-      let outcome = await patch(url, body)
-      if (outcome === 'unknown') {
-        // The write may or may not have landed: look before sending it again.
-        if (isExactly((await readById(servicePrincipalId)).keyCredentials, keys)) outcome = 'sent'
-        else if ((await patch(url, body)) === 'unknown') {
-          if (!isExactly((await readById(servicePrincipalId)).keyCredentials, keys)) {
-            throw new TeamsOAuthError(
-              'GRAPH_REQUEST_FAILED',
-              `The connection to Microsoft Graph dropped twice during PATCH ${url}, and the key credentials read back are not the ones sent.`,
-              { method: 'PATCH', url, servicePrincipalId },
-            )
-          }
-        }
-      }
-
-      const after = await readById(servicePrincipalId)
-      const missing = keys.filter((sent) => !after.keyCredentials.some((found) => sameKey(sent, found)))
-      if (missing.length > 0) {
+      if ((await patch(url, body)) === 'sent') return
+      // The write may or may not have landed: look before sending it again (the engine confirms the result).
+      if (isExactly((await readById(servicePrincipalId)).keyCredentials, keys)) return
+      if ((await patch(url, body)) === 'sent') return
+      if (!isExactly((await readById(servicePrincipalId)).keyCredentials, keys)) {
         throw new TeamsOAuthError(
-          'KEY_WRITE_UNVERIFIED',
-          `Microsoft Graph accepted the key credentials of service principal ${servicePrincipalId}, but ${missing.length} of the ${keys.length} keys sent are not there when read back.`,
-          { servicePrincipalId, missing: missing.map(describeKey) },
+          'GRAPH_REQUEST_FAILED',
+          `The connection to Microsoft Graph dropped twice during PATCH ${url}, and the key credentials read back are not the ones sent.`,
+          { method: 'PATCH', url, servicePrincipalId },
         )
       }
     },
   }
 }
 
-/** Refuses a write containing a key without its value: sending it would destroy the key. */
-export function assertKeyValues(keys: readonly KeyCredentialWrite[]): void {
-  keys.forEach((key, index) => {
-    if (typeof key?.key !== 'string' || key.key.trim() === '') {
-      throw new TeamsOAuthError(
-        'KEY_VALUE_MISSING',
-        `Key credential ${index + 1} of ${keys.length}${key?.keyId ? ` (keyId ${key.keyId})` : ''} has no key value; ` +
-          'writing it would destroy that key, so nothing was sent. Read the service principal as one object with $select to get every key value.',
-        { index, ...describeKey(key) },
-      )
-    }
-  })
-}
-
 function wireKey(key: KeyCredentialWrite): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const [name, value] of Object.entries(key)) if (value !== undefined) out[name] = value
   return out
-}
-
-function describeKey(key: Partial<KeyCredentialWrite> | undefined) {
-  return {
-    keyId: key?.keyId ?? null,
-    customKeyIdentifier: key?.customKeyIdentifier ?? null,
-    displayName: key?.displayName ?? null,
-  }
-}
-
-const thumbprint = (base64: string) =>
-  createHash('sha1').update(Buffer.from(base64, 'base64')).digest('hex').toUpperCase()
-
-/** customKeyIdentifier as uppercase hex: Graph may print the thumbprint as hex or as base64 of its 20 bytes. */
-function identifierHex(value: string | null | undefined): string | null {
-  if (!value) return null
-  if (/^[0-9a-fA-F]{40}$/.test(value)) return value.toUpperCase()
-  const bytes = Buffer.from(value, 'base64')
-  return bytes.length === 20 ? bytes.toString('hex').toUpperCase() : value.toUpperCase()
-}
-
-const sameBytes = (a: string, b: string) => Buffer.from(a, 'base64').equals(Buffer.from(b, 'base64'))
-
-/** A sent key is found by its keyId when it had one, else by its thumbprint; its bytes must match. */
-export function sameKey(sent: KeyCredentialWrite, found: KeyCredential): boolean {
-  if (sent.keyId) {
-    return (
-      found.keyId.toLowerCase() === sent.keyId.toLowerCase() &&
-      (found.key === null || sameBytes(found.key, sent.key))
-    )
-  }
-  if (found.key !== null) return sameBytes(found.key, sent.key)
-  const wanted = identifierHex(sent.customKeyIdentifier) ?? thumbprint(sent.key)
-  return identifierHex(found.customKeyIdentifier) === wanted
-}
-
-/** The collection read back is exactly the one sent (each sent key found, nothing else). */
-function isExactly(found: readonly KeyCredential[], sent: readonly KeyCredentialWrite[]): boolean {
-  if (found.length !== sent.length) return false
-  const unmatched = [...found]
-  for (const key of sent) {
-    const index = unmatched.findIndex((candidate) => sameKey(key, candidate))
-    if (index < 0) return false
-    unmatched.splice(index, 1)
-  }
-  return true
 }
