@@ -80,7 +80,8 @@ const formRefused = (error: unknown) => isTeamsOAuthError(error) && error.code =
 /** A refusal of the minimal form too: when expired keys were kept, say how to leave them out. */
 function refusedEvenMinimal(error: unknown, write: KeyWrite, now: Date): unknown {
   const expired = write.kept.filter((k) => isExpired(k, now))
-  if (!isTeamsOAuthError(error) || expired.length === 0) return error
+  const badRequest = isTeamsOAuthError(error) && (formRefused(error) || error.data.status === 400)
+  if (!badRequest || expired.length === 0) return error
   return new TeamsOAuthError(
     error.code,
     `${error.message} The keys kept include ${expired.length} expired key(s) (keyId ${expired.map((k) => k.keyId).join(', ')}), which Graph may refuse to take back; teams-oauth never drops a key on its own. Run plan and apply again with --drop-expired-keys to leave the expired keys out (the journal keeps them, so rollback puts them back).`,
