@@ -145,7 +145,8 @@ export async function executeEntraAction(
       if (form === 'whole' && formRefused(error)) {
         // Graph validates the whole PATCH before applying it: nothing was written, so one retry is safe.
         form = 'minimal'
-        refusal = (error as TeamsOAuthError).message
+        const said = (error as TeamsOAuthError).data.graphMessage
+        refusal = typeof said === 'string' ? said : (error as TeamsOAuthError).message
         continue
       }
       throw form === 'minimal' ? refusedEvenMinimal(error, write, now) : error
