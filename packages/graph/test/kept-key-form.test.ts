@@ -3,7 +3,7 @@ import { createFakeTenant, type FakeTenant } from '@teams-oauth/fakes'
 import { HttpResponse, http } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { graphTargets, keysOf, planAndApply, sfbAppId } from './graph-run'
+import { graphTargets, keysOf, planAndApply } from './graph-run'
 
 const server = setupServer()
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
