@@ -37,7 +37,15 @@ export interface Plan {
 export type RunEvent =
   | { type: 'observe'; step: string; title: string }
   | { type: 'action-start'; step: string; title: string; action: Action; reason: string }
-  | { type: 'action-done'; step: string; title: string; action: Action; changed: boolean }
+  | {
+      type: 'action-done'
+      step: string
+      title: string
+      action: Action
+      changed: boolean
+      /** What a person should know about how the change was made (e.g. the form Graph took the keys in). */
+      note?: string
+    }
   | { type: 'action-failed'; step: string; title: string; action: Action; error: TeamsOAuthError }
   | { type: 'undo'; step: string; title: string; action: Action; skipped?: string }
 
@@ -148,8 +156,8 @@ async function execute(
     const { system: _, ...call } = action
     return { result: await targets.exchange.invoke(call), changed: true }
   }
-  const { before, changed } = await executeEntraAction(targets.entra, action, beforeWrite)
-  return { result: null, before, changed }
+  const { before, changed, result } = await executeEntraAction(targets.entra, action, beforeWrite)
+  return { result, before, changed }
 }
 
 /** PLAN_BLOCKED, before any change, when a step needs a person's action first (an expired auth certificate, …). */
@@ -227,7 +235,13 @@ export async function apply(
         const { result, before, changed } = await execute(targets, action, (backup) =>
           record(backup, null, true),
         )
-        options.onEvent?.({ type: 'action-done', ...base, changed })
+        const note = (result as { note?: unknown } | null)?.note
+        options.onEvent?.({
+          type: 'action-done',
+          ...base,
+          changed,
+          ...(typeof note === 'string' ? { note } : {}),
+        })
         if (!changed) continue
         changes++
         await record(before ?? readBefore, result, false)

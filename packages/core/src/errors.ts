@@ -12,10 +12,16 @@ export type ErrorCode =
   | 'SERVICE_PRINCIPAL_NOT_FOUND'
   | 'KEY_VALUE_MISSING'
   | 'KEY_WRITE_UNVERIFIED'
+  /** Graph refused the form kept keys were sent in (a 400 naming a key property); nothing was written. */
+  | 'KEY_FORM_REFUSED'
+  /** The keys kept changing between reads (another administrator writing); nothing was written. */
+  | 'KEY_CONCURRENT_CHANGE'
   | 'GRAPH_REQUEST_FAILED'
   | 'GRAPH_THROTTLED'
   | 'GRAPH_UNAUTHORIZED'
   | 'GRAPH_FORBIDDEN'
+  /** Graph answered a redirect, which is never followed; nothing was written. */
+  | 'GRAPH_REDIRECTED'
   | 'POWERSHELL_TIMEOUT'
   | 'POWERSHELL_CRASHED'
   | 'POWERSHELL_UNAVAILABLE'

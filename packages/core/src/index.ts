@@ -35,7 +35,7 @@ export {
   type VerifyStep,
   verify,
 } from './engine'
-export { executeEntraAction } from './entra-actions'
+export { executeEntraAction, type KeyWriteResult, keyWriteResultSchema, maxKeyRereads } from './entra-actions'
 export * from './errors'
 export * from './exchange-objects'
 export {
@@ -51,13 +51,23 @@ export {
 } from './input'
 export { emptyJournal, type Journal, type JournalEntry, journalSchema, parseJournal } from './journal'
 export {
+  assertKeyValues,
+  identifierHex,
+  isExactly,
   isExpired,
+  type KeyForm,
   type KeyMerge,
   keepKey,
+  keptKeyIn,
   keyMatches,
+  keyThumbprint,
   keyThumbprints,
   mergeKeyCredentials,
+  minimalKey,
   newKeyFor,
+  sameCollection,
+  sameKey,
+  sameKeyBytes,
 } from './key-credentials'
 export * from './ports'
 export { profiles } from './profiles'

@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { certificateRef, parseCertificate } from './certificate'
 import type { TeamsOAuthError } from './errors'
-import { keyMatches, mergeKeyCredentials } from './key-credentials'
+import { assertKeyValues, keyMatches, mergeKeyCredentials } from './key-credentials'
 import type { KeyCredential } from './ports'
 
 const fixture = (name: string) =>
@@ -41,7 +41,7 @@ const toKey = (k: GeneratedKey): KeyCredential => ({
 })
 
 describe('mergeKeyCredentials', () => {
-  it('keeps every existing key unaltered and adds the new certificate exactly once, or refuses on a null key', () => {
+  it('keeps every existing key unaltered in the whole form, by its bytes in the minimal form, and adds the new certificate exactly once', () => {
     fc.assert(
       fc.property(
         fc.uniqueArray(keyArbitrary, { selector: (k) => k.keyId, maxLength: 6 }),
@@ -57,21 +57,17 @@ describe('mergeKeyCredentials', () => {
           })
           const dropKeyIds = dropSome ? existing.filter((_, i) => i % 2 === 0).map((k) => k.keyId) : []
           const present = existing.some((k) => keyMatches(k, newCertificate.thumbprint))
-          let merge: ReturnType<typeof mergeKeyCredentials>
-          try {
-            merge = mergeKeyCredentials(existing, newCertificate, dropKeyIds)
-          } catch (error) {
-            expect((error as TeamsOAuthError).code).toBe('KEY_VALUE_MISSING')
-            expect(existing.some((k) => k.key === null && !dropKeyIds.includes(k.keyId))).toBe(true)
-            return
-          }
+          const merge = mergeKeyCredentials(existing, newCertificate, dropKeyIds)
           if (present) {
             expect(merge.kind).toBe('present')
             return
           }
           if (merge.kind !== 'add') throw new Error('expected an add')
-          for (const key of existing.filter((k) => !dropKeyIds.includes(k.keyId))) {
-            const sent = merge.keys.find((k) => k.keyId === key.keyId)
+          const whole = merge.keys('whole')
+          const minimal = merge.keys('minimal')
+          const kept = existing.filter((k) => !dropKeyIds.includes(k.keyId))
+          for (const [index, key] of kept.entries()) {
+            const sent = whole.find((k) => k.keyId === key.keyId)
             expect(sent).toBeDefined()
             for (const field of [
               'type',
@@ -83,12 +79,27 @@ describe('mergeKeyCredentials', () => {
               'endDateTime',
             ] as const)
               expect(sent?.[field] ?? null).toEqual(key[field] ?? null)
+            // a key read without its value stays without it, for the port to refuse
+            expect(Object.keys(minimal[index] ?? {}).sort()).toEqual(['displayName', 'key', 'type', 'usage'])
+            expect(minimal[index]).toMatchObject({ type: key.type, usage: key.usage, key: key.key })
           }
-          expect(
-            merge.keys.filter((k) => keyMatches({ ...k, keyId: k.keyId ?? '' }, newCertificate.thumbprint)),
-          ).toHaveLength(1)
-          expect(merge.keys).toHaveLength(existing.length - dropKeyIds.length + 1)
+          for (const keys of [whole, minimal]) {
+            expect(
+              keys.filter((k) => keyMatches({ ...k, keyId: k.keyId ?? '' }, newCertificate.thumbprint)),
+            ).toHaveLength(1)
+            expect(keys).toHaveLength(existing.length - dropKeyIds.length + 1)
+          }
           expect(merge.dropped).toEqual(dropKeyIds)
+          const valueless = kept.some((k) => k.key === null)
+          let refused: unknown = null
+          try {
+            assertKeyValues(whole)
+          } catch (error) {
+            refused = error
+          }
+          expect(refused === null ? null : (refused as TeamsOAuthError).code).toBe(
+            valueless ? 'KEY_VALUE_MISSING' : null,
+          )
         },
       ),
       { numRuns: 500 },
@@ -115,16 +126,14 @@ describe('mergeKeyCredentials', () => {
 
   it('sends the new key as an AsymmetricX509Cert Verify key with the certificate dates', () => {
     const merge = mergeKeyCredentials([], newCertificate)
-    expect(merge).toMatchObject({
-      kind: 'add',
-      keys: [
-        {
-          type: 'AsymmetricX509Cert',
-          usage: 'Verify',
-          key: newCertificate.der,
-          startDateTime: newCertificate.notBefore,
-        },
-      ],
-    })
+    if (merge.kind !== 'add') throw new Error('expected an add')
+    expect(merge.keys('whole')).toMatchObject([
+      {
+        type: 'AsymmetricX509Cert',
+        usage: 'Verify',
+        key: newCertificate.der,
+        startDateTime: newCertificate.notBefore,
+      },
+    ])
   })
 })

@@ -129,7 +129,17 @@ export type ServicePrincipal = z.infer<typeof servicePrincipalSchema>
 /**
  * Entra, as the engine sees it. `getServicePrincipal` reads ONE object with its key values
  * (Graph: GET servicePrincipals(appId='…')?$select=…); `setKeyCredentials` replaces the whole
- * collection, as Graph's PATCH does. Implementations refuse a write containing a null key.
+ * collection, as Graph's PATCH does.
+ *
+ * Where each key-safety rule lives, once:
+ * - Refusing a key without its value is the port's: every implementation calls core's
+ *   `assertKeyValues` before it sends anything (KEY_VALUE_MISSING, nothing changed), so no caller
+ *   can destroy a key by sending it without its bytes. The engine does not check again.
+ * - Confirming a write is the engine's: `executeEntraAction` reads again right before the write,
+ *   and after it, and compares (KEY_WRITE_UNVERIFIED). An implementation resolves only a lost answer
+ *   of its own (a dropped connection: read, then send again or not); it does not confirm.
+ * - A refusal of the form kept keys were sent in (Graph's 400 naming a key property, e.g.
+ *   KeyNotUpdatable) is KEY_FORM_REFUSED, so the engine can send them once more in the minimal form.
  */
 export interface EntraPort {
   getServicePrincipal(appId: string): Promise<ServicePrincipal | null>

@@ -1,4 +1,5 @@
 import { createHash, generateKeyPairSync, type KeyObject, sign, X509Certificate } from 'node:crypto'
+import { thumbprintOf } from '@teams-oauth/core'
 import forge from 'node-forge'
 
 const { asn1 } = forge
@@ -146,10 +147,8 @@ export function makeTestCertificate(options: TestCertificateOptions = {}): TestC
   return result
 }
 
-/** Uppercase hex SHA-1 of DER bytes. */
-export function thumbprintOf(der: Uint8Array): string {
-  return createHash('sha1').update(der).digest('hex').toUpperCase()
-}
+/** Uppercase hex SHA-1 of DER bytes: core's, so the fakes and the engine cannot disagree. */
+export { thumbprintOf }
 
 function toPem(der: Uint8Array): string {
   const lines =

@@ -1,4 +1,4 @@
-import type { KeyCredential, ServicePrincipal } from '@teams-oauth/core'
+import { identifierHex, type KeyCredential, type ServicePrincipal, sameKeyBytes } from '@teams-oauth/core'
 import { tryDescribeBase64Certificate } from './certificates'
 import { deterministicGuid } from './ids'
 import type { EntraState, ServicePrincipalState, StoredKeyCredential } from './state'
@@ -81,6 +81,35 @@ export type KeyProblem =
   | { kind: 'keyMissing'; index: number }
   | { kind: 'invalidCertificate'; index: number }
   | { kind: 'invalidProperty'; index: number; property: string }
+  /** A known keyId sent with other properties than stored: Graph does not update a credential. */
+  | { kind: 'keyNotUpdatable'; index: number; keyId: string }
+  /** strictKeyCredentials: a kept key sent with more than {type, usage, key, displayName}. */
+  | { kind: 'notMinimal'; index: number; property: string }
+
+/** The problems that are about the form a kept key was sent in, not its value. */
+export const isKeyFormProblem = (problem: KeyProblem): boolean =>
+  problem.kind === 'keyNotUpdatable' || problem.kind === 'notMinimal'
+
+const minimalProperties = ['type', 'usage', 'key', 'displayName']
+const instantOf = (value: unknown) => (typeof value === 'string' ? new Date(value).getTime() : null)
+
+/** The first property of a re-sent credential that is not as stored (left out counts, a null stored value aside). */
+function changedProperty(stored: StoredKeyCredential, sent: Record<string, unknown>): string | null {
+  for (const name of ['type', 'usage', 'displayName', 'customKeyIdentifier'] as const) {
+    const value = sent[name] === undefined ? (stored[name] === null ? null : undefined) : sent[name]
+    const same =
+      typeof value === 'string' && typeof stored[name] === 'string'
+        ? name === 'customKeyIdentifier'
+          ? identifierHex(value) === identifierHex(stored[name])
+          : value === stored[name]
+        : value === stored[name]
+    if (!same) return name
+  }
+  if (!sameKeyBytes(sent['key'] as string, stored.key)) return 'key'
+  for (const name of ['startDateTime', 'endDateTime'] as const)
+    if (instantOf(sent[name]) !== instantOf(stored[name])) return name
+  return null
+}
 
 function parseDate(value: unknown): Date | null {
   if (typeof value !== 'string') return null
@@ -95,6 +124,8 @@ export interface KeyValidationOptions {
    * Only the Graph door turns this on; the in-process port refuses every null key.
    */
   dropNullKeysOfExisting?: boolean
+  /** Kept keys only in the minimal form (see EntraState.strictKeyCredentials). */
+  strictKeyCredentials?: boolean
 }
 
 /**
@@ -130,6 +161,22 @@ export function validateKeyCredentials(
     if (typeof key['key'] !== 'string') throw fail({ kind: 'invalidCertificate', index })
     const certificate = tryDescribeBase64Certificate(key['key'])
     if (!certificate) throw fail({ kind: 'invalidCertificate', index })
+    const known =
+      typeof key['keyId'] === 'string'
+        ? sp.keyCredentials.find((k) => k.keyId.toLowerCase() === (key['keyId'] as string).toLowerCase())
+        : undefined
+    if (
+      options.strictKeyCredentials &&
+      (known || sp.keyCredentials.some((k) => sameKeyBytes(k.key, key['key'] as string)))
+    ) {
+      const extra = Object.keys(key).find(
+        (name) => !minimalProperties.includes(name) && key[name] !== undefined,
+      )
+      if (extra === 'keyId') throw fail({ kind: 'keyNotUpdatable', index, keyId: key['keyId'] as string })
+      if (extra) throw fail({ kind: 'notMinimal', index, property: extra })
+    }
+    if (known && changedProperty(known, key))
+      throw fail({ kind: 'keyNotUpdatable', index, keyId: key['keyId'] as string })
 
     let keyId: string
     if (key['keyId'] !== undefined && key['keyId'] !== null) {
@@ -208,6 +255,18 @@ export function graphKeyError(problem: KeyProblem): FakeGraphError {
         400,
         'Request_BadRequest',
         'Invalid certificate: Key value is invalid certificate',
+      )
+    case 'keyNotUpdatable':
+      return new FakeGraphError(
+        400,
+        'Request_BadRequest',
+        `Update to existing credential with KeyId '${problem.keyId}' is not allowed.`,
+      )
+    case 'notMinimal':
+      return new FakeGraphError(
+        400,
+        'Request_BadRequest',
+        `Invalid value specified for property '${problem.property}' of resource 'KeyCredential'.`,
       )
     case 'invalidProperty':
       if (problem.property === 'usage' || problem.property === 'type') {

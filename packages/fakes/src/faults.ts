@@ -13,11 +13,18 @@ export interface FaultSwitches {
   dropConnection(options: { atRequest: number; afterWrite?: boolean }): void
   /** PowerShell door: the n-th forwarded call from now makes the stand-in kill its own process. */
   killSession(options: { atCall: number }): void
+  /**
+   * Graph door: right after the n-th request from now is served (its answer already made), `run`
+   * changes the tenant, as another administrator writing at that moment would.
+   */
+  afterGraphRequest(options: { atRequest: number; run: () => void }): void
   reset(): void
 }
 
 export interface FaultHooks {
   nextGraphRequest(): GraphFault | null
+  /** Runs what afterGraphRequest armed for the request nextGraphRequest last counted. */
+  graphRequestServed?(): void
   nextCmdletCall(): { kill: boolean }
 }
 
@@ -34,6 +41,7 @@ export class Faults implements FaultSwitches, FaultHooks {
   private throttles: { status: 429 | 503; retryAfterSeconds: number }[] = []
   private drops = new Map<number, boolean>()
   private kills = new Set<number>()
+  private afterRequests = new Map<number, () => void>()
 
   failWrite(n: number): void {
     positive(n, 'failWrite(n)')
@@ -60,7 +68,20 @@ export class Faults implements FaultSwitches, FaultHooks {
     this.kills.add(this.cmdletCalls + options.atCall)
   }
 
+  afterGraphRequest(options: { atRequest: number; run: () => void }): void {
+    positive(options.atRequest, 'afterGraphRequest({ atRequest })')
+    this.afterRequests.set(this.graphRequests + options.atRequest, options.run)
+  }
+
+  /** Runs the change armed for the request just served, once. */
+  graphRequestServed(): void {
+    const run = this.afterRequests.get(this.graphRequests)
+    this.afterRequests.delete(this.graphRequests)
+    run?.()
+  }
+
   reset(): void {
+    this.afterRequests.clear()
     this.failingWrites.clear()
     this.throttles = []
     this.drops.clear()

@@ -8,7 +8,7 @@ export interface GraphDoorTenant {
     listServicePrincipals(filter?: { appId?: string; displayName?: string }): GraphDoorServicePrincipal[]
     patchKeyCredentials(id: string, body: unknown): void
   }
-  faultHooks: { nextGraphRequest(): GraphFault | null }
+  faultHooks: { nextGraphRequest(): GraphFault | null; graphRequestServed?(): void }
 }
 
 export interface GraphDoorServicePrincipal {
@@ -149,6 +149,7 @@ export function graphDoorRoute(
       } else throw thrown
     }
   }
+  tenant.faultHooks.graphRequestServed?.()
   // A connection dropped after the write: the change stands, the answer is lost.
   if (fault?.kind === 'dropConnection') {
     record.status = null

@@ -210,3 +210,47 @@ describe('startFakeGraphServer', () => {
     }
   })
 })
+
+describe('the Graph door and kept keys', () => {
+  it('answers 400 in Graph’s words when a known keyId comes back with a property other than stored', async () => {
+    const { customKeyIdentifier: _, ...changed } = stored
+    const response = await patch(spId, { keyCredentials: [changed] })
+    expect(response.status).toBe(400)
+    expect((await read(response)).error.message).toBe(
+      `Update to existing credential with KeyId '${stored.keyId}' is not allowed.`,
+    )
+    expect(tenant.graph.getServicePrincipal({ appId })?.keyCredentials).toEqual([stored])
+  })
+
+  it('with strictKeyCredentials, refuses a kept key sent whole and takes it as {type, usage, key, displayName}', async () => {
+    const state = tenant.state()
+    state.entra.strictKeyCredentials = true
+    tenant = createFakeTenant({ state })
+    server.resetHandlers(...graphHandlers(tenant))
+    const whole = await patch(spId, { keyCredentials: [stored] })
+    expect(whole.status).toBe(400)
+    expect((await read(whole)).error.message).toContain(`KeyId '${stored.keyId}'`)
+    const { type, usage, key, displayName } = stored
+    const minimal = await patch(spId, { keyCredentials: [{ type, usage, key, displayName }] })
+    expect(minimal.status).toBe(204)
+    const [after] = tenant.graph.getServicePrincipal({ appId })?.keyCredentials ?? []
+    expect(after).toMatchObject({
+      type,
+      usage,
+      key,
+      displayName,
+      customKeyIdentifier: stored.customKeyIdentifier,
+    })
+    expect(after?.keyId).not.toBe(stored.keyId)
+  })
+
+  it('runs an afterGraphRequest change once, right after the request it names is served', async () => {
+    let runs = 0
+    tenant.faults.afterGraphRequest({ atRequest: 2, run: () => runs++ })
+    await fetch(`${root}/servicePrincipals/${spId}?${select}`, { headers: auth })
+    expect(runs).toBe(0)
+    await fetch(`${root}/servicePrincipals/${spId}?${select}`, { headers: auth })
+    await fetch(`${root}/servicePrincipals/${spId}?${select}`, { headers: auth })
+    expect(runs).toBe(1)
+  })
+})

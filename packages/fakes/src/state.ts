@@ -168,6 +168,12 @@ export type ServicePrincipalState = z.infer<typeof servicePrincipalStateSchema>
 export const entraStateSchema = z.object({
   tenantId: z.string(),
   servicePrincipals: z.array(servicePrincipalStateSchema),
+  /**
+   * Graph as CSS-Exchange describes it: a kept key (a keyId or the bytes of a key the service
+   * principal has) is taken only in the minimal form {type, usage, key, displayName}; anything more
+   * is refused with a 400. Off, a kept key may come back whole, byte for byte as stored.
+   */
+  strictKeyCredentials: z.boolean().optional(),
 })
 export type EntraState = z.infer<typeof entraStateSchema>
 

@@ -1,4 +1,5 @@
 import {
+  assertKeyValues,
   type CmdletCall,
   type CmdletObject,
   type EntraPort,
@@ -15,6 +16,7 @@ import {
   findServicePrincipal,
   type GraphServicePrincipal,
   graphKeyError,
+  isKeyFormProblem,
   type KeyProblem,
   type KeyValidationOptions,
   servicePrincipalView,
@@ -194,7 +196,10 @@ export function createFakeTenant(seed?: FakeSeed | { state: FakeState }): FakeTe
   ) {
     const sp = findServicePrincipal(model.entra, { id })
     if (!sp) throw notFound()
-    const keys: StoredKeyCredential[] = validateKeyCredentials(sp, input, fail, options)
+    const keys: StoredKeyCredential[] = validateKeyCredentials(sp, input, fail, {
+      ...options,
+      strictKeyCredentials: model.entra.strictKeyCredentials === true,
+    })
     const detail = {
       appId: sp.appId,
       before: sp.keyCredentials.map((k) => ({ keyId: k.keyId, customKeyIdentifier: k.customKeyIdentifier })),
@@ -220,23 +225,24 @@ export function createFakeTenant(seed?: FakeSeed | { state: FakeState }): FakeTe
       return cloneState({ id, appId: app, displayName, keyCredentials })
     },
     async setKeyCredentials(servicePrincipalId: string, keys: KeyCredentialWrite[]): Promise<void> {
+      // The port's guard, as every EntraPort has it: a key without its value is never sent.
+      assertKeyValues(keys)
       replaceKeys(
         'setKeyCredentials',
         servicePrincipalId,
         keys,
         (problem) =>
-          problem.kind === 'keyMissing'
-            ? new TeamsOAuthError(
-                'KEY_VALUE_MISSING',
-                `key credential ${problem.index} has no key value; writing it would destroy the key`,
-                { servicePrincipalId, index: problem.index },
-              )
-            : new TeamsOAuthError('GRAPH_REQUEST_FAILED', graphKeyError(problem).message, {
-                status: 400,
-                code: 'Request_BadRequest',
-                servicePrincipalId,
-                index: problem.index,
-              }),
+          new TeamsOAuthError(
+            isKeyFormProblem(problem) ? 'KEY_FORM_REFUSED' : 'GRAPH_REQUEST_FAILED',
+            graphKeyError(problem).message,
+            {
+              status: 400,
+              graphCode: 'Request_BadRequest',
+              graphMessage: graphKeyError(problem).message,
+              servicePrincipalId,
+              index: problem.index,
+            },
+          ),
         () =>
           new TeamsOAuthError(
             'SERVICE_PRINCIPAL_NOT_FOUND',
@@ -314,10 +320,12 @@ export function createFakeTenant(seed?: FakeSeed | { state: FakeState }): FakeTe
       throttle: (options) => faults.throttle(options),
       dropConnection: (options) => faults.dropConnection(options),
       killSession: (options) => faults.killSession(options),
+      afterGraphRequest: (options) => faults.afterGraphRequest(options),
       reset: () => faults.reset(),
     },
     faultHooks: {
       nextGraphRequest: () => faults.nextGraphRequest(),
+      graphRequestServed: () => faults.graphRequestServed(),
       nextCmdletCall: () => faults.nextCmdletCall(),
     },
     hasParameter,

@@ -262,13 +262,12 @@ describe('graphEntra reads', () => {
 })
 
 describe('graphEntra writes', () => {
-  it('sends one PATCH with the whole collection to the URL-encoded id, then reads it back', async () => {
+  it('sends one PATCH with the whole collection to the URL-encoded id and leaves confirming it to the engine', async () => {
     const { entra } = client()
     await entra.setKeyCredentials(spId, [{ ...existing, key: existing.key as string }, added])
-    expect(patches()).toHaveLength(1)
+    expect(seen.map((request) => request.method)).toEqual(['PATCH'])
     expect(new URL(patches()[0]?.url ?? '').pathname).toBe('/v1.0/servicePrincipals/sp%2Fwith%20spaces')
     expect(patches()[0]?.body).toEqual({ keyCredentials: [existing, added] })
-    expect(seen.at(-1)?.method).toBe('GET')
     expect(sp.keyCredentials.map((key) => key.key)).toEqual([existing.key, added.key])
   })
 
@@ -285,12 +284,71 @@ describe('graphEntra writes', () => {
     expect(seen).toHaveLength(0)
   })
 
-  it('fails with KEY_WRITE_UNVERIFIED when a sent key is not there when read back', async () => {
-    script = [() => new HttpResponse(null, { status: 204 })]
+  it('fails with KEY_FORM_REFUSED, naming the keyId, when Graph will not update an existing credential', async () => {
+    script = [
+      () =>
+        HttpResponse.json(
+          {
+            error: {
+              code: 'Request_BadRequest',
+              message: `Update to existing credential with KeyId '${existing.keyId}' is not allowed.`,
+            },
+          },
+          { status: 400 },
+        ),
+    ]
+    const { entra } = client()
+    const before = sp
+    await expect(
+      entra.setKeyCredentials(spId, [{ ...existing, key: existing.key as string }, added]),
+    ).rejects.toMatchObject({ code: 'KEY_FORM_REFUSED', data: { property: 'keyId', keyId: existing.keyId } })
+    expect(patches()).toHaveLength(1)
+    expect(sp).toBe(before)
+  })
+
+  it('fails with KEY_FORM_REFUSED when a 400 names a key credential property, and GRAPH_REQUEST_FAILED for any other 400', async () => {
+    const answer = (message: string) => () =>
+      HttpResponse.json({ error: { code: 'Request_BadRequest', message } }, { status: 400 })
+    script = [
+      answer("Invalid value specified for property 'customKeyIdentifier' of resource 'KeyCredential'."),
+      answer('Invalid certificate: Key value is invalid certificate'),
+    ]
     const { entra } = client()
     await expect(entra.setKeyCredentials(spId, [added])).rejects.toMatchObject({
-      code: 'KEY_WRITE_UNVERIFIED',
+      code: 'KEY_FORM_REFUSED',
+      data: { property: 'customKeyIdentifier' },
     })
+    await expect(entra.setKeyCredentials(spId, [added])).rejects.toMatchObject({
+      code: 'GRAPH_REQUEST_FAILED',
+      data: { status: 400 },
+    })
+  })
+
+  it('refuses a redirect on a read, naming its host, and never follows it', async () => {
+    script = [
+      () =>
+        new HttpResponse(null, { status: 302, headers: { location: 'https://graph.attacker.example/keys' } }),
+    ]
+    const { entra } = client()
+    await expect(entra.getServicePrincipal(appId)).rejects.toMatchObject({
+      code: 'GRAPH_REDIRECTED',
+      data: { status: 302, locationHost: 'graph.attacker.example' },
+    })
+    expect(seen).toHaveLength(1)
+  })
+
+  it('refuses a redirect on a write, sends it nowhere else and does not send it again', async () => {
+    script = [
+      () => new HttpResponse(null, { status: 307, headers: { location: 'https://evil.example/v1.0/x' } }),
+    ]
+    const { entra } = client()
+    const before = sp
+    await expect(entra.setKeyCredentials(spId, [added])).rejects.toMatchObject({
+      code: 'GRAPH_REDIRECTED',
+      data: { locationHost: 'evil.example' },
+    })
+    expect(seen).toHaveLength(1)
+    expect(sp).toBe(before)
   })
 
   it('retries a throttled PATCH after Retry-After', async () => {

@@ -72,3 +72,34 @@ export function graphResponseError(failure: GraphFailure): TeamsOAuthError {
 
 /** The error for an appId without a service principal in the tenant (core's, so the engine and this adapter say the same). */
 export { servicePrincipalMissing as servicePrincipalNotFoundError } from '@teams-oauth/core'
+
+/** Graph's 400 that names a key credential's property: the form kept keys were sent in was refused. */
+export function keyFormRefusal(said: GraphErrorBody): { property: string; keyId: string | null } | null {
+  const message = said.message ?? ''
+  const keyId = /KeyId '([^']+)'/i.exec(message)?.[1] ?? null
+  if (said.code === 'KeyNotUpdatable' || /update to existing credential/i.test(message))
+    return { property: 'keyId', keyId }
+  const named = /\b(keyId|customKeyIdentifier|startDateTime|endDateTime|displayName)\b/i.exec(message)
+  if (named && /credential/i.test(message)) return { property: named[1] as string, keyId }
+  return null
+}
+
+/** A redirect is refused, never followed: the answer of another host is not Graph's. */
+export function graphRedirectError(redirect: {
+  method: string
+  url: string
+  status: number
+  location: string | null
+}): TeamsOAuthError {
+  let host: string | null = null
+  try {
+    host = redirect.location === null ? null : new URL(redirect.location, redirect.url).host
+  } catch {
+    host = null
+  }
+  return new TeamsOAuthError(
+    'GRAPH_REDIRECTED',
+    `Microsoft Graph answered ${redirect.method} ${redirect.url} with a redirect (${redirect.status}) to ${host ?? 'an unreadable location'}; teams-oauth never follows redirects, so nothing was read from there or written. Check the Graph URL (--graph-url) and any proxy between this machine and Graph.`,
+    { method: redirect.method, url: redirect.url, status: redirect.status, locationHost: host },
+  )
+}

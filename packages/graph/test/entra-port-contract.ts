@@ -1,4 +1,4 @@
-import { type EntraPort, type KeyCredentialWrite, keepKey } from '@teams-oauth/core'
+import { type EntraPort, type KeyCredentialWrite, type KeyForm, keepKey, keptKeyIn } from '@teams-oauth/core'
 import { createFakeTenant, type FakeTenant, makeTestCertificate } from '@teams-oauth/fakes'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
@@ -16,6 +16,12 @@ export interface EntraPortSubject {
    * MSOnline stores none, and its adapter derives it from the key bytes when reading).
    */
   storesCustomKeyIdentifier: boolean
+  /**
+   * Whether the port writes through Graph's PATCH, which refuses a kept key in a form it will not
+   * take (KEY_FORM_REFUSED): a changed known keyId always, anything but the minimal form with
+   * strictKeyCredentials. MSOnline adds credentials one by one and never refuses a form.
+   */
+  refusesKeyForms: boolean
 }
 
 export const sfbAppId = '00000004-0000-0ff1-ce00-000000000000'
@@ -66,8 +72,9 @@ function storedKey(keyId: string, certificate: (typeof certificates)['old']) {
 }
 
 /** A tenant with three service principals: two keys, no keys, one key. */
-export function seededTenant(): FakeTenant {
+export function seededTenant(options: { strictKeyCredentials?: boolean } = {}): FakeTenant {
   const state = createFakeTenant().state()
+  if (options.strictKeyCredentials) state.entra.strictKeyCredentials = true
   state.entra.servicePrincipals = [
     {
       id: 'a0f4e8b2-1c3d-4e5f-8a9b-0c1d2e3f4a5b',
@@ -110,15 +117,38 @@ export const truth = (tenant: FakeTenant, appId: string) => tenant.graph.getServ
 
 const instant = (value: string | null | undefined) => (value ? new Date(value).getTime() : null)
 
-/** The EntraPort contract: every implementation passes the same tests against the same tenant. */
+/** What is left of keys when keyIds are not kept: bytes, kind, identifier and dates, in order. */
+const shape = (keys: readonly Record<string, unknown>[] | undefined) =>
+  (keys ?? [])
+    .map((key) =>
+      JSON.stringify([
+        key.key,
+        key.type,
+        key.usage,
+        String(key.customKeyIdentifier ?? '').toUpperCase(),
+        instant(key.startDateTime as string),
+        instant(key.endDateTime as string),
+      ]),
+    )
+    .sort()
+
+/** The EntraPort contract: every implementation passes the same tests against the same tenant, with Graph lenient and strict. */
 export function entraPortContract(subject: EntraPortSubject): void {
-  describe(`EntraPort contract: ${subject.name}`, () => {
+  for (const strict of [false, true]) contractCases(subject, strict)
+}
+
+function contractCases(subject: EntraPortSubject, strict: boolean): void {
+  describe(`EntraPort contract: ${subject.name}, strictKeyCredentials ${strict ? 'on' : 'off'}`, () => {
     let tenant: FakeTenant
     let entra: EntraPort
     let close: (() => Promise<void>) | undefined
+    // Kept keys go in the form this door takes; in the minimal form they get new keyIds.
+    const form: KeyForm = strict && subject.refusesKeyForms ? 'minimal' : 'whole'
+    const kept = keptKeyIn(form)
+    const keepsKeyIds = form === 'whole'
 
     beforeEach(async () => {
-      tenant = seededTenant()
+      tenant = seededTenant({ strictKeyCredentials: strict })
       ;({ entra, close } = await subject.open(tenant))
     })
     afterEach(async () => {
@@ -158,11 +188,12 @@ export function entraPortContract(subject: EntraPortSubject): void {
       const before = truth(tenant, sfbAppId)
       const read = await entra.getServicePrincipal(sfbAppId)
       if (!read) throw new Error('seeded service principal not found')
-      await entra.setKeyCredentials(read.id, [...read.keyCredentials.map(keepKey), newKey()])
+      await entra.setKeyCredentials(read.id, [...read.keyCredentials.map(kept), newKey()])
       const after = truth(tenant, sfbAppId)
       expect(after?.keyCredentials).toHaveLength(3)
       for (const key of before?.keyCredentials ?? []) {
-        expect(after?.keyCredentials).toContainEqual(key)
+        if (keepsKeyIds) expect(after?.keyCredentials).toContainEqual(key)
+        else expect(shape(after?.keyCredentials)).toContain(shape([key])[0])
       }
     })
 
@@ -190,10 +221,11 @@ export function entraPortContract(subject: EntraPortSubject): void {
     it('removes the keys left out of the collection and only those', async () => {
       const read = await entra.getServicePrincipal(sfbAppId)
       if (!read) throw new Error('seeded service principal not found')
-      const [, current] = read.keyCredentials.map(keepKey)
+      const [, current] = read.keyCredentials.map(kept)
       await entra.setKeyCredentials(read.id, [current as KeyCredentialWrite])
       const after = truth(tenant, sfbAppId)
-      expect(after?.keyCredentials.map((key) => key.keyId)).toEqual([current?.keyId])
+      expect(after?.keyCredentials).toHaveLength(1)
+      if (keepsKeyIds) expect(after?.keyCredentials.map((key) => key.keyId)).toEqual([current?.keyId])
       expect(after?.keyCredentials[0]?.key).toBe(current?.key)
     })
 
@@ -202,7 +234,7 @@ export function entraPortContract(subject: EntraPortSubject): void {
       const changes = tenant.changes.length
       const read = await entra.getServicePrincipal(sfbAppId)
       if (!read) throw new Error('seeded service principal not found')
-      const keys = read.keyCredentials.map(keepKey)
+      const keys = read.keyCredentials.map(kept)
       const withNull = [
         { ...keys[0], key: null } as unknown as KeyCredentialWrite,
         keys[1] as KeyCredentialWrite,
@@ -219,35 +251,64 @@ export function entraPortContract(subject: EntraPortSubject): void {
       const before = tenant.state()
       const read = await entra.getServicePrincipal(sfbAppId)
       if (!read) throw new Error('seeded service principal not found')
-      await expect(entra.setKeyCredentials(read.id, [{ ...newKey(), key: '' }])).rejects.toBeInstanceOf(Error)
+      await expect(entra.setKeyCredentials(read.id, [{ ...newKey(), key: '' }])).rejects.toMatchObject({
+        code: 'KEY_VALUE_MISSING',
+      })
       expect(tenant.state()).toEqual(before)
     })
+
+    // MSOnline adds credentials one by one and has no form to refuse.
+    if (subject.refusesKeyForms)
+      it('refuses a known keyId sent with a property other than stored with KEY_FORM_REFUSED, and changes nothing', async () => {
+        const read = await entra.getServicePrincipal(sfbAppId)
+        if (!read) throw new Error('seeded service principal not found')
+        const before = tenant.state()
+        // A kept key re-sent without its customKeyIdentifier: Graph does not update a credential.
+        const { customKeyIdentifier: _, ...changed } = keepKey(read.keyCredentials[0] as never)
+        await expect(
+          entra.setKeyCredentials(read.id, [changed, ...read.keyCredentials.slice(1).map(keepKey)]),
+        ).rejects.toMatchObject({ code: 'KEY_FORM_REFUSED' })
+        expect(tenant.state()).toEqual(before)
+      })
+
+    if (strict && subject.refusesKeyForms)
+      it('refuses kept keys sent whole with KEY_FORM_REFUSED and changes nothing', async () => {
+        const read = await entra.getServicePrincipal(sfbAppId)
+        if (!read) throw new Error('seeded service principal not found')
+        const before = tenant.state()
+        await expect(
+          entra.setKeyCredentials(read.id, [...read.keyCredentials.map(keepKey), newKey()]),
+        ).rejects.toMatchObject({ code: 'KEY_FORM_REFUSED' })
+        expect(tenant.state()).toEqual(before)
+      })
 
     it('changes nothing when the same keys are written again', async () => {
       const read = await entra.getServicePrincipal(sfbAppId)
       if (!read) throw new Error('seeded service principal not found')
       const before = tenant.state()
-      await entra.setKeyCredentials(read.id, read.keyCredentials.map(keepKey))
-      expect(tenant.state().entra).toEqual(before.entra)
+      await entra.setKeyCredentials(read.id, read.keyCredentials.map(kept))
+      if (keepsKeyIds) expect(tenant.state().entra).toEqual(before.entra)
+      else expect(shape(truth(tenant, sfbAppId)?.keyCredentials)).toEqual(shape(read.keyCredentials))
     })
 
     it('restores the keys read first after a certificate was added', async () => {
       const backup = await entra.getServicePrincipal(sfbAppId)
       if (!backup) throw new Error('seeded service principal not found')
       const before = truth(tenant, sfbAppId)
-      await entra.setKeyCredentials(backup.id, [...backup.keyCredentials.map(keepKey), newKey()])
-      await entra.setKeyCredentials(backup.id, backup.keyCredentials.map(keepKey))
-      expect(truth(tenant, sfbAppId)).toEqual(before)
+      await entra.setKeyCredentials(backup.id, [...backup.keyCredentials.map(kept), newKey()])
+      await entra.setKeyCredentials(backup.id, backup.keyCredentials.map(kept))
+      if (keepsKeyIds) expect(truth(tenant, sfbAppId)).toEqual(before)
+      else expect(shape(truth(tenant, sfbAppId)?.keyCredentials)).toEqual(shape(before?.keyCredentials))
     })
 
     it('restores a removed key with its bytes and dates', async () => {
       const backup = await entra.getServicePrincipal(sfbAppId)
       if (!backup) throw new Error('seeded service principal not found')
       const before = truth(tenant, sfbAppId)
-      await entra.setKeyCredentials(backup.id, [keepKey(backup.keyCredentials[1] as never)])
-      await entra.setKeyCredentials(backup.id, backup.keyCredentials.map(keepKey))
+      await entra.setKeyCredentials(backup.id, [kept(backup.keyCredentials[1] as never)])
+      await entra.setKeyCredentials(backup.id, backup.keyCredentials.map(kept))
       const after = truth(tenant, sfbAppId)
-      if (subject.keepsKeyIdsOfRestoredKeys) expect(after).toEqual(before)
+      if (subject.keepsKeyIdsOfRestoredKeys && keepsKeyIds) expect(after).toEqual(before)
       else {
         const shape = (sp: typeof after) =>
           sp?.keyCredentials
@@ -261,7 +322,7 @@ export function entraPortContract(subject: EntraPortSubject): void {
       const others = [truth(tenant, schedulerAppId), truth(tenant, voicemailAppId)]
       const read = await entra.getServicePrincipal(sfbAppId)
       if (!read) throw new Error('seeded service principal not found')
-      await entra.setKeyCredentials(read.id, [...read.keyCredentials.map(keepKey), newKey()])
+      await entra.setKeyCredentials(read.id, [...read.keyCredentials.map(kept), newKey()])
       expect([truth(tenant, schedulerAppId), truth(tenant, voicemailAppId)]).toEqual(others)
     })
   })

@@ -21,6 +21,7 @@ entraPortContract({
   name: 'the fake tenant in process',
   keepsKeyIdsOfRestoredKeys: true,
   storesCustomKeyIdentifier: true,
+  refusesKeyForms: true,
   open: async (tenant) => ({ entra: tenant.entra }),
 })
 
@@ -28,6 +29,7 @@ entraPortContract({
   name: 'graphEntra over the fake Graph door (msw)',
   keepsKeyIdsOfRestoredKeys: true,
   storesCustomKeyIdentifier: true,
+  refusesKeyForms: true,
   open: async (tenant) => {
     server.resetHandlers(...graphHandlers(tenant))
     return { entra: graphEntra({ tokenProvider: async () => 'test-token', sleep: noWait }) }
@@ -38,6 +40,7 @@ entraPortContract({
   name: 'graphEntra over the fake Graph server on loopback HTTP',
   keepsKeyIdsOfRestoredKeys: true,
   storesCustomKeyIdentifier: true,
+  refusesKeyForms: true,
   open: async (tenant) => {
     server.resetHandlers()
     const graph: FakeGraphServer = await startFakeGraphServer(tenant)

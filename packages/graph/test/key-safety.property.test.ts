@@ -1,16 +1,15 @@
-import { type KeyCredentialWrite, keepKey, type ServicePrincipal } from '@teams-oauth/core'
+import { emptyJournal, keepKey, rollback } from '@teams-oauth/core'
 import { createFakeTenant, type FakeTenant, graphHandlers, makeTestCertificate } from '@teams-oauth/fakes'
 import fc from 'fast-check'
+import { HttpResponse, http } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { graphEntra } from '../src/graph-entra'
+import { graphTargets, keysOf, planAndApply, sfbAppId } from './graph-run'
 
-const appId = '00000004-0000-0ff1-ce00-000000000000'
-const spId = '9d8c7b6a-5f4e-4d3c-8b2a-190817263544'
 const pool = Array.from({ length: 6 }, (_, index) =>
   makeTestCertificate({ subject: `CN=Key ${index}`, notBefore: new Date(Date.UTC(2024, index, 1)) }),
 )
-const candidate = makeTestCertificate({ subject: 'CN=New auth certificate' })
 const base64 = (der: Uint8Array) => Buffer.from(der).toString('base64')
 /** Graph prints dates without milliseconds. */
 const graphDate = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z')
@@ -19,43 +18,33 @@ const server = setupServer()
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
 afterAll(() => server.close())
 
-function tenantWith(keyIndexes: number[]): FakeTenant {
+/** The default organisation, its Skype for Business Online service principal holding the pool's keys. */
+function tenantWith(keyIndexes: number[], strictKeyCredentials: boolean): FakeTenant {
   const state = createFakeTenant().state()
-  state.entra.servicePrincipals = [
-    {
-      id: spId,
-      appId,
-      displayName: 'Skype for Business Online',
-      keyCredentials: keyIndexes.map((index, position) => {
-        const certificate = pool[index] as (typeof pool)[number]
-        return {
-          keyId: `0000000${position}-0000-4000-8000-00000000000${index}`,
-          type: 'AsymmetricX509Cert',
-          usage: 'Verify',
-          key: base64(certificate.der),
-          displayName: certificate.subject,
-          customKeyIdentifier: certificate.thumbprint,
-          startDateTime: graphDate(certificate.notBefore),
-          endDateTime: graphDate(certificate.notAfter),
-        }
-      }),
-    },
-  ]
+  const sp = state.entra.servicePrincipals.find((p) => p.appId === sfbAppId)
+  if (!sp) throw new Error('no Skype for Business Online service principal in the default state')
+  sp.keyCredentials = [...new Set(keyIndexes)].map((index, position) => {
+    const certificate = pool[index] as (typeof pool)[number]
+    return {
+      keyId: `0000000${position}-0000-4000-8000-00000000000${index}`,
+      type: 'AsymmetricX509Cert',
+      usage: 'Verify',
+      key: base64(certificate.der),
+      displayName: certificate.subject,
+      customKeyIdentifier: certificate.thumbprint,
+      startDateTime: graphDate(certificate.notBefore),
+      endDateTime: graphDate(certificate.notAfter),
+    }
+  })
+  state.entra.strictKeyCredentials = strictKeyCredentials
   return createFakeTenant({ state })
-}
-
-const newKey: KeyCredentialWrite = {
-  type: 'AsymmetricX509Cert',
-  usage: 'Verify',
-  key: base64(candidate.der),
-  displayName: candidate.subject,
-  startDateTime: candidate.notBefore.toISOString(),
-  endDateTime: candidate.notAfter.toISOString(),
 }
 
 type Fault =
   | { kind: 'throttle'; times: number; status: 429 | 503 }
   | { kind: 'drop'; atRequest: number; afterWrite: boolean }
+  /** From the n-th GET of apply on, Graph answers as a filtered list read does: every key without its value. */
+  | { kind: 'valuesMissing'; fromGet: number }
 
 const faultArbitrary: fc.Arbitrary<Fault> = fc.oneof(
   fc.record({
@@ -65,104 +54,95 @@ const faultArbitrary: fc.Arbitrary<Fault> = fc.oneof(
   }),
   fc.record({
     kind: fc.constant('drop' as const),
-    atRequest: fc.integer({ min: 1, max: 5 }),
+    atRequest: fc.integer({ min: 1, max: 6 }),
     afterWrite: fc.boolean(),
   }),
+  fc.record({ kind: fc.constant('valuesMissing' as const), fromGet: fc.integer({ min: 1, max: 3 }) }),
 )
 
-/** The run the engine does: read one object, keep every key, add the certificate once, one write. */
-async function upload(
-  readFromList: boolean,
-  onRead: (read: ServicePrincipal) => void = () => {},
-): Promise<void> {
-  const entra = graphEntra({
-    tokenProvider: async () => 'property-token',
-    retry: { maxAttempts: 3, maxTotalMs: 10_000 },
-    sleep: async () => {},
-  })
-  const read = await entra.getServicePrincipal(appId)
-  if (!read) throw new Error('service principal missing')
-  onRead(read)
-  let existing = read.keyCredentials
-  if (readFromList) {
-    // The fragile way: a filtered list read, whose keys come back without values.
-    const response = await fetch(
-      `https://graph.microsoft.com/v1.0/servicePrincipals?$filter=appId eq '${appId}'&$select=id,keyCredentials`,
-      { headers: { authorization: 'Bearer property-token' } },
-    )
-    if (!response.ok) throw new Error(`list read answered ${response.status}`)
-    existing = ((await response.json()) as { value: ServicePrincipal[] }).value[0]?.keyCredentials ?? []
-  }
-  if (!existing.some((key) => key.customKeyIdentifier === candidate.thumbprint)) {
-    await entra.setKeyCredentials(read.id, [...existing.map(keepKey), newKey])
-  }
+/** Handlers in front of the Graph door: they record every PATCH body and, when armed, strip key values from reads. */
+function watching(tenant: FakeTenant) {
+  const patches: { keyCredentials: { key?: unknown }[] }[] = []
+  const strip = { fromGet: Number.POSITIVE_INFINITY, gets: 0 }
+  const handlers = [
+    http.patch('https://graph.microsoft.com/v1.0/*', async ({ request }) => {
+      patches.push((await request.clone().json()) as (typeof patches)[number])
+      return undefined
+    }),
+    http.get('https://graph.microsoft.com/v1.0/*', () => {
+      if (++strip.gets < strip.fromGet) return undefined
+      const sp = tenant.graph.getServicePrincipal({ appId: sfbAppId })
+      return HttpResponse.json({
+        ...sp,
+        keyCredentials: sp?.keyCredentials.map((k) => ({ ...k, key: null })),
+      })
+    }),
+  ]
+  return { handlers, patches, strip }
 }
 
-describe('uploading a certificate through Graph under faults', () => {
-  it('never loses a pre-existing key, and restoring the backup gives the backup exactly', async () => {
+const bytes = (keys: { key: string | null }[]) => keys.map((k) => k.key).sort()
+
+describe('apply over graphEntra and the Graph door, under faults', () => {
+  it('never sends a key without its value, never loses a key, converges on a rerun, and rollback restores the keys', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.integer({ min: 0, max: pool.length - 1 }), { maxLength: 4 }),
         fc.array(faultArbitrary, { maxLength: 3 }),
         fc.boolean(),
-        async (keyIndexes, faults, readFromList) => {
-          const tenant = tenantWith(keyIndexes)
-          const handlers = graphHandlers(tenant)
-          server.resetHandlers(...handlers)
-          const before = tenant.graph.getServicePrincipal({ appId })
-          const keptKeys = () => tenant.graph.getServicePrincipal({ appId })?.keyCredentials ?? []
+        async (keyIndexes, faults, strict) => {
+          const tenant = tenantWith(keyIndexes, strict)
+          const watch = watching(tenant)
+          const { targets } = graphTargets(tenant, server, watch.handlers)
+          const before = keysOf(tenant)
           const assertNothingLost = () => {
-            for (const key of before?.keyCredentials ?? []) expect(keptKeys()).toContainEqual(key)
+            const now = keysOf(tenant)
+            if (strict) expect(bytes(now)).toEqual(expect.arrayContaining(bytes(before)))
+            else for (const key of before) expect(now).toContainEqual(key)
           }
-
-          for (const fault of faults) {
-            if (fault.kind === 'throttle')
-              tenant.faults.throttle({ times: fault.times, status: fault.status })
-            else tenant.faults.dropConnection({ atRequest: fault.atRequest, afterWrite: fault.afterWrite })
-          }
-
-          // The backup is the first read that succeeded: what a rollback restores.
-          const first: { read: ServicePrincipal | null } = { read: null }
-          const keepBackup = (read: ServicePrincipal) => {
-            first.read ??= read
-          }
-          let firstRunSucceeded = false
-          try {
-            await upload(readFromList, keepBackup)
-            firstRunSucceeded = true
-          } catch (error) {
-            assertNothingLost()
-            if (readFromList && (error as { code?: string }).code === 'KEY_VALUE_MISSING') {
-              // Refused before sending: a list read's null keys must never reach a PATCH.
-              expect(handlers.stats.byMethod.PATCH).toBeUndefined()
-              return
+          const journal = emptyJournal()
+          const first = await planAndApply(targets, {}, journal, () => {
+            watch.strip.gets = 0
+            for (const fault of faults) {
+              if (fault.kind === 'throttle')
+                tenant.faults.throttle({ times: fault.times, status: fault.status })
+              else if (fault.kind === 'drop')
+                tenant.faults.dropConnection({ atRequest: fault.atRequest, afterWrite: fault.afterWrite })
+              else watch.strip.fromGet = Math.min(watch.strip.fromGet, fault.fromGet)
             }
+          })
+          for (const body of watch.patches)
+            for (const key of body.keyCredentials)
+              expect(typeof key.key === 'string' && key.key !== '').toBe(true)
+          assertNothingLost()
+          if (first.error) {
+            const valuesMissing = faults.some((f) => f.kind === 'valuesMissing')
+            if (first.error.code === 'KEY_VALUE_MISSING')
+              expect(valuesMissing && before.length > 0).toBe(true)
             tenant.faults.reset()
-            await upload(false, keepBackup)
-          }
-          if (firstRunSucceeded && readFromList && (before?.keyCredentials.length ?? 0) > 0) {
-            expect.unreachable('a list read with keys must be refused')
+            watch.strip.fromGet = Number.POSITIVE_INFINITY
+            const rerun = await planAndApply(targets, {}, journal)
+            expect(rerun.error).toBeNull()
           }
           assertNothingLost()
-          const after = keptKeys()
-          expect(after.filter((key) => key.key === newKey.key)).toHaveLength(1)
-          expect(after).toHaveLength((before?.keyCredentials.length ?? 0) + 1)
+          const after = keysOf(tenant)
+          const added = after.filter((k) => !before.some((b) => b.key === k.key))
+          expect(added).toHaveLength(1)
+          expect(after).toHaveLength(before.length + 1)
 
-          tenant.faults.reset()
-          const restore = graphEntra({ tokenProvider: async () => 'property-token', sleep: async () => {} })
-          if (!first.read) throw new Error('no read succeeded')
-          await restore.setKeyCredentials(spId, first.read.keyCredentials.map(keepKey))
-          expect(tenant.graph.getServicePrincipal({ appId })).toEqual(before)
+          await rollback(journal, targets)
+          if (strict) expect(bytes(keysOf(tenant))).toEqual(bytes(before))
+          else expect(keysOf(tenant)).toEqual(before)
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 40 },
     )
   })
 })
 
-describe('uploading while Graph throttles', () => {
-  it('completes after waiting out each Retry-After, with a bounded number of requests', async () => {
-    const tenant = tenantWith([0, 1])
+describe('graphEntra while Graph throttles', () => {
+  it('completes a write after waiting out each Retry-After, with a bounded number of requests', async () => {
+    const tenant = tenantWith([0, 1], false)
     const handlers = graphHandlers(tenant)
     server.resetHandlers(...handlers)
     tenant.faults.throttle({ times: 3, status: 429, retryAfterSeconds: 2 })
@@ -174,12 +154,18 @@ describe('uploading while Graph throttles', () => {
         waits.push(ms)
       },
     })
-    const read = await entra.getServicePrincipal(appId)
+    const read = await entra.getServicePrincipal(sfbAppId)
     if (!read) throw new Error('service principal missing')
-    await entra.setKeyCredentials(read.id, [...read.keyCredentials.map(keepKey), newKey])
+    const added = {
+      type: 'AsymmetricX509Cert',
+      usage: 'Verify',
+      key: base64(pool[5]?.der ?? new Uint8Array()),
+    }
+    await entra.setKeyCredentials(read.id, [...read.keyCredentials.map(keepKey), added])
     expect(waits).toEqual([2000, 2000, 2000])
-    expect(handlers.stats.total).toBe(6)
+    // three throttled answers, then the read and the PATCH
+    expect(handlers.stats.total).toBe(5)
     expect(handlers.stats.byMethod.PATCH).toBe(1)
-    expect(tenant.graph.getServicePrincipal({ appId })?.keyCredentials).toHaveLength(3)
+    expect(keysOf(tenant)).toHaveLength(3)
   })
 })

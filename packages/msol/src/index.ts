@@ -1,2 +1,2 @@
 export { type MsolCredential, type MsolEntra, type MsolEntraOptions, msolEntra } from './msol-entra'
-export { diffKeyCredentials, keyCredentialFromMsol, type MsolKeyDiff, thumbprintOfKey } from './msol-keys'
+export { diffKeyCredentials, keyCredentialFromMsol, type MsolKeyDiff } from './msol-keys'

@@ -1,6 +1,7 @@
 import type { KeyCredential } from '@teams-oauth/core'
+import { keyThumbprint as thumbprintOfKey } from '@teams-oauth/core'
 import { describe, expect, it } from 'vitest'
-import { diffKeyCredentials, isCertificateKey, keyCredentialFromMsol, thumbprintOfKey } from './msol-keys'
+import { diffKeyCredentials, isCertificateKey, keyCredentialFromMsol } from './msol-keys'
 
 const bytes = (text: string) => Buffer.from(text).toString('base64')
 const stored = (keyId: string, text: string): KeyCredential => ({

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto'
-import type { CmdletObject, KeyCredential, KeyCredentialWrite } from '@teams-oauth/core'
-import { TeamsOAuthError } from '@teams-oauth/core'
-
-/** SHA-1 of the key bytes in uppercase hex: what Graph shows as customKeyIdentifier for a certificate. */
-export const thumbprintOfKey = (base64: string): string =>
-  createHash('sha1').update(Buffer.from(base64, 'base64')).digest('hex').toUpperCase()
+import {
+  type CmdletObject,
+  type KeyCredential,
+  type KeyCredentialWrite,
+  keyThumbprint,
+  sameKeyBytes,
+} from '@teams-oauth/core'
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null)
 
@@ -31,7 +31,7 @@ export function keyCredentialFromMsol(credential: CmdletObject): KeyCredential {
     usage: text(credential.Usage) ?? 'Verify',
     key: value,
     displayName: null,
-    customKeyIdentifier: value === null ? null : thumbprintOfKey(value),
+    customKeyIdentifier: value === null ? null : keyThumbprint(value),
     startDateTime: isoDate(credential.StartDate),
     endDateTime: isoDate(credential.EndDate),
   }
@@ -53,8 +53,6 @@ export interface MsolKeyDiff {
   remove: string[]
 }
 
-const sameBytes = (a: string, b: string) => Buffer.from(a, 'base64').equals(Buffer.from(b, 'base64'))
-
 /**
  * What MSOnline must do so the service principal's certificate keys are exactly `wanted`: MSOnline
  * cannot replace the collection as Graph's PATCH does, so kept keys are left alone, missing ones
@@ -73,27 +71,13 @@ export function diffKeyCredentials(
     if (index >= 0) unmatched.splice(index, 1)
     return index >= 0
   }
-  const sameKey = (key: KeyCredentialWrite) => (found: KeyCredential) =>
-    found.key !== null && sameBytes(found.key, key.key)
+  const sameBytes = (key: KeyCredentialWrite) => (found: KeyCredential) => sameKeyBytes(found.key, key.key)
   const sameIdAndKey = (key: KeyCredentialWrite) => (found: KeyCredential) =>
-    found.keyId.toLowerCase() === key.keyId?.toLowerCase() && sameKey(key)(found)
+    found.keyId.toLowerCase() === key.keyId?.toLowerCase() && sameBytes(key)(found)
   // Exact matches first, so a key sent under a stale keyId never takes the one another key names.
   const rest: KeyCredentialWrite[] = []
   for (const key of wanted) if (!(key.keyId && take(sameIdAndKey(key)))) rest.push(key)
   const add: KeyCredentialWrite[] = []
-  for (const key of rest) if (!take(sameKey(key))) add.push(key)
+  for (const key of rest) if (!take(sameBytes(key))) add.push(key)
   return { add, remove: unmatched.map((key) => key.keyId) }
-}
-
-/** Refuses a write containing a key without its value. */
-export function assertKeyValues(keys: readonly KeyCredentialWrite[]): void {
-  keys.forEach((key, index) => {
-    if (typeof key?.key !== 'string' || key.key.trim() === '') {
-      throw new TeamsOAuthError(
-        'KEY_VALUE_MISSING',
-        `Key credential ${index + 1} of ${keys.length}${key?.keyId ? ` (keyId ${key.keyId})` : ''} has no key value; nothing was changed.`,
-        { index, keyId: key?.keyId ?? null },
-      )
-    }
-  })
 }

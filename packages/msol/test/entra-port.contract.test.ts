@@ -37,6 +37,7 @@ describe.runIf(pwsh.run)('msolEntra through pwsh and the PowerShell stand-in', (
     name: 'msolEntra (MSOnline cmdlets in pwsh against the stand-in)',
     keepsKeyIdsOfRestoredKeys: false,
     storesCustomKeyIdentifier: false,
+    refusesKeyForms: false,
     open: async (opened) => {
       current = opened
       return {

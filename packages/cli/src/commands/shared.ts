@@ -56,6 +56,7 @@ export function progress(context: CommandContext) {
     if (event.type === 'observe') {
       if (options.verbose) io.stderr(c.dim(`  reading: ${event.title}\n`))
     } else if (event.type === 'action-start') io.stderr(`  → ${describeAction(event.action)}\n`)
+    else if (event.type === 'action-done' && event.note) io.stderr(c.dim(`    ${event.note}\n`))
     else if (event.type === 'action-failed') io.stderr(c.red(`  ✗ ${event.title}: ${event.error.message}\n`))
     else if (event.type === 'undo')
       io.stderr(`  ↶ ${describeAction(event.action)}${event.skipped ? ` (${event.skipped})` : ''}\n`)

@@ -3,7 +3,7 @@ import type { EntraAction } from '../actions'
 import { appNames } from '../app-ids'
 import { certificateRef } from '../certificate'
 import { TeamsOAuthError } from '../errors'
-import { isExpired, keepKey, keyMatches } from '../key-credentials'
+import { assertKeyValues, isExpired, keepKey, keyMatches } from '../key-credentials'
 import type { ServicePrincipal } from '../ports'
 import { quote } from '../script/quote'
 import type { PlannedAction, StepKind } from './step'
@@ -61,7 +61,7 @@ export const servicePrincipalKey: StepKind<ServicePrincipalKeyStep, ServicePrinc
     for (const { role, certificate } of context.certificates) {
       if (sp.keyCredentials.some((key) => keyMatches(key, certificate.thumbprint))) continue
       // Refuses here, before any change, when a kept key came back without its value.
-      for (const key of sp.keyCredentials) if (!dropKeyIds.includes(key.keyId)) keepKey(key)
+      assertKeyValues(sp.keyCredentials.filter((key) => !dropKeyIds.includes(key.keyId)).map(keepKey))
       const action: EntraAction = {
         system: 'entra',
         op: 'addKey',
