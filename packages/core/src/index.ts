@@ -39,6 +39,15 @@ export { executeEntraAction } from './entra-actions'
 export * from './errors'
 export * from './exchange-objects'
 export {
+  type CloudSupport,
+  cloudSupportNote,
+  defaultGraphUrl,
+  type GraphCloud,
+  type GraphTarget,
+  graphClouds,
+  graphTarget,
+} from './graph-cloud'
+export {
   type EntraPath,
   entraPaths,
   type InputIssue,

@@ -3,6 +3,7 @@ import {
   assertCertificateUsable,
   authCertificateRenewal,
   type CertificateInfo,
+  daysUntil,
   parseCertificate,
 } from '../certificate'
 import { authConfigObject } from '../exchange-objects'
@@ -28,7 +29,8 @@ async function exportFromExchange(context: StepContext, thumbprint: string): Pro
   return der ? parseCertificate(der) : null
 }
 
-const renewal = `renew it (${authCertificateRenewal}), then run again`
+/** How to get a usable certificate when there is none: switched at once, since nothing can break further. */
+export const authCertificateBlockedFix = `renew it (${authCertificateRenewal('expired')})`
 
 const describe = (c: CertificateInfo) =>
   `${c.thumbprint} (valid until ${c.notAfter.toISOString().slice(0, 10)})`
@@ -58,7 +60,7 @@ export const authCertificate: StepKind<AuthCertificateStep, Observed> = {
       return {
         source: 'exchange',
         current: null,
-        problem: `Exchange has no current auth certificate (Get-AuthConfig names none): ${renewal}, or pass --certificate <file>`,
+        problem: `Exchange has no current auth certificate (Get-AuthConfig names none): ${authCertificateBlockedFix}, or pass --certificate <file>`,
         next,
         configured,
       }
@@ -81,7 +83,7 @@ export const authCertificate: StepKind<AuthCertificateStep, Observed> = {
         actions: [],
         desired,
         actual: `current ${current.thumbprint} ${current.notAfter.getTime() <= context.now.getTime() ? `expired on ${current.notAfter.toISOString().slice(0, 10)}` : `not valid before ${current.notBefore.toISOString().slice(0, 10)}`}`,
-        blocked: `Exchange's auth certificate ${current.thumbprint} cannot be used: ${renewal}`,
+        blocked: `Exchange's auth certificate ${current.thumbprint} cannot be used: ${authCertificateBlockedFix}`,
       }
     const notes: string[] = []
     if (source === 'file' && configured.current && configured.current.toUpperCase() !== current.thumbprint)
@@ -94,6 +96,11 @@ export const authCertificate: StepKind<AuthCertificateStep, Observed> = {
       next && next.notAfter.getTime() > context.now.getTime() && next.thumbprint !== current.thumbprint
         ? next
         : null
+    const days = daysUntil(current.notAfter, context.now)
+    if (source === 'exchange' && days < 60 && !usableNext)
+      notes.push(
+        `the auth certificate ${current.thumbprint} expires in ${days} day(s): stage the next one now (${authCertificateRenewal('valid')})`,
+      )
     const certificates: StepContext['certificates'] = [{ role: 'current', certificate: current }]
     if (usableNext) certificates.push({ role: 'next', certificate: usableNext })
     return {

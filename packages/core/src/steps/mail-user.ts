@@ -20,6 +20,12 @@ interface Observed {
   conflict: string | null
 }
 
+export const noApplicationAccountSwitch =
+  "this Exchange build's New-MailUser has no -ApplicationAccount switch, which Microsoft's procedure uses and offers no fallback for: update Exchange to a build that has it, or run again with --allow-plain-mail-user to create a plain mail user (untested by Microsoft)"
+
+export const plainMailUserNote =
+  'this Exchange build has no New-MailUser -ApplicationAccount; the account is created as a plain mail user, as --allow-plain-mail-user asks (Microsoft documents no such fallback)'
+
 export const mailUser: StepKind<MailUserStep, Observed> = {
   kind: 'mailUser',
   title: (step) => `mail user ${step.name}`,
@@ -63,12 +69,11 @@ export const mailUser: StepKind<MailUserStep, Observed> = {
         actual: `absent; ${conflict} already holds the name or the address`,
         blocked: `${conflict} already holds the name ${step.name} or the address ${step.externalEmailAddress}; choose another account name (--teams-account / --sfbonline-account) or free them, then run again`,
       }
-    const notes =
-      step.applicationAccount && !applicationAccountSwitch
-        ? [
-            'this Exchange build has no New-MailUser -ApplicationAccount; the account is created as a plain mail user',
-          ]
-        : []
+    const plain = step.applicationAccount && !applicationAccountSwitch
+    // Microsoft's procedure offers no fallback; whether a plain mail user works is undocumented
+    if (plain && !context.input.allowPlainMailUser)
+      return { actions: [], desired, actual: 'absent', blocked: noApplicationAccountSwitch }
+    const notes = plain ? [plainMailUserNote] : []
     return {
       desired,
       actual: 'absent',
