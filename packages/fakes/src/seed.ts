@@ -478,6 +478,50 @@ export const scenarios = {
       state.exchange.supportsApplicationAccount = false
     }),
 
+  /** A TeamsScheduler partner application already there, disabled and acting as no account. */
+  unlinkedPartnerApp: (): FakeSeed =>
+    customize((state) => {
+      state.exchange.partnerApplications.push({
+        name: 'TeamsScheduler',
+        applicationIdentifier: appIds.teamsScheduler,
+        enabled: false,
+        linkedAccount: null,
+        realm: '',
+        useAuthServer: true,
+        authMetadataUrl: null,
+        accountType: 'OrganizationalAccount',
+      })
+    }),
+
+  /** TeamsSchedulerRole exists, but someone removed its GetDelegate entry. */
+  roleWithoutGetDelegate: (): FakeSeed =>
+    customize((state) => {
+      const parent = state.exchange.roles.find((r) => r.name === 'UserApplication')
+      state.exchange.roles.push({
+        name: 'TeamsSchedulerRole',
+        parent: 'UserApplication',
+        roleType: 'UserApplication',
+        builtIn: false,
+        description: parent?.description ?? '',
+        entries: (parent?.entries ?? []).filter((e) => ['GetItem', 'FindItem'].includes(e.name)),
+      })
+    }),
+
+  /** Another application holds the name TeamsScheduler: apply is blocked before any change. */
+  partnerAppNameTaken: (): FakeSeed =>
+    customize((state) => {
+      state.exchange.partnerApplications.push({
+        name: 'TeamsScheduler',
+        applicationIdentifier: '11111111-2222-3333-4444-555555555555',
+        enabled: true,
+        linkedAccount: null,
+        realm: '',
+        useAuthServer: true,
+        authMetadataUrl: null,
+        accountType: 'OrganizationalAccount',
+      })
+    }),
+
   /** Several scenarios at once, applied in order. */
   combine: (...seeds: FakeSeed[]): FakeSeed => ({
     now: seeds.find((s) => s.now)?.now,

@@ -7,6 +7,7 @@ import {
   parseCertificate,
 } from '../certificate'
 import { authConfigObject } from '../exchange-objects'
+import { quote } from '../script/quote'
 import { pinned, read, type StepContext, type StepKind } from './step'
 
 export const authCertificateStep = z.object({
@@ -113,22 +114,31 @@ export const authCertificate: StepKind<AuthCertificateStep, Observed> = {
       provides: { certificates },
     }
   },
-  print() {
+  printCheck() {
+    // As decide: the current certificate must be usable; a next one is added when valid and different.
     return [
-      "# The auth certificate: public part only (DER), from this server's store or through Get-ExchangeCertificate",
       '$authConfig = Get-AuthConfig @dc',
-      '$thumbprints = @($authConfig.CurrentCertificateThumbprint, $authConfig.NextCertificateThumbprint) | Where-Object { $_ }',
-      '$certificates = foreach ($thumbprint in $thumbprints) {',
-      "  $local = Get-Item -Path ('Cert:\\LocalMachine\\My\\' + $thumbprint) -ErrorAction SilentlyContinue",
-      '  if ($local) { $bytes = $local.Export([System.Security.Cryptography.X509Certificates.X509ContentType]::Cert) }',
-      '  else { $bytes = (Get-ExchangeCertificate -Thumbprint $thumbprint).RawData }',
-      "  if (-not $bytes) { Write-Warning ('Certificate ' + $thumbprint + ' was not found; skipped.'); continue }",
-      '  $x509 = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new([byte[]]$bytes)',
-      "  if ($x509.NotAfter -lt (Get-Date)) { Write-Warning ('Certificate ' + $thumbprint + ' has expired; skipped.'); continue }",
-      '  $x509',
+      '$certificates = @()',
+      '$currentThumbprint = [string]$authConfig.CurrentCertificateThumbprint',
+      '$nextThumbprint = [string]$authConfig.NextCertificateThumbprint',
+      '$current = $null',
+      'if (-not $currentThumbprint) {',
+      `  $blocked.Add(${quote(`Exchange has no current auth certificate (Get-AuthConfig names none): ${authCertificateBlockedFix}`)})`,
+      '} else {',
+      '  $current = Get-TeamsOAuthCertificate $currentThumbprint',
+      "  if (-not $current) { $blocked.Add('the auth certificate ' + $currentThumbprint + ' named by Get-AuthConfig is in no Exchange server''s certificate store: export it where it is and run teams-oauth apply --certificate <file>') }",
+      `  elseif ($current.NotAfter.ToUniversalTime() -le $nowUtc -or $current.NotBefore.ToUniversalTime() -gt $nowUtc) { $blocked.Add('Exchange''s auth certificate ' + $current.Thumbprint + ' cannot be used (valid ' + $current.NotBefore.ToString('yyyy-MM-dd') + ' to ' + $current.NotAfter.ToString('yyyy-MM-dd') + '): ' + ${quote(authCertificateBlockedFix)}) }`,
+      '  else { $certificates += $current }',
       '}',
-      "if (-not $certificates) { throw 'No valid auth certificate found: renew it (New-ExchangeCertificate, Set-AuthConfig) first.' }",
+      'if ($nextThumbprint) {',
+      '  $next = Get-TeamsOAuthCertificate $nextThumbprint',
+      "  if (-not $next) { Write-Warning ('the next auth certificate ' + $nextThumbprint + ' is in no certificate store') }",
+      '  elseif ($current -and $next.NotAfter.ToUniversalTime() -gt $nowUtc -and $next.Thumbprint -ne $current.Thumbprint) { $certificates += $next }',
+      '}',
     ].join('\n')
+  },
+  print() {
+    return '# Nothing to change on Exchange: the certificates to upload were found by the checks above.'
   },
   undo: () => [],
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { managementRoleEntryObject, managementRoleObject } from '../exchange-objects'
+import { psFind } from '../script/helpers'
 import { psCall, quote } from '../script/quote'
 import { exchangeAction, pinned, pinOf, read, type StepKind } from './step'
 
@@ -85,15 +86,19 @@ export const managementRole: StepKind<ManagementRoleStep, Observed> = {
     return { actions, desired, actual, notes }
   },
   print(step) {
-    const keep = `@(${step.keepEntries.map(quote).join(', ')})`
+    const entry = (name: string) => `(${quote(`${step.name}\\`)} + ${name})`
     return [
-      `if (-not (Get-ManagementRole -Identity ${quote(step.name)} @dc -ErrorAction SilentlyContinue)) {`,
+      `if (${psFind('Get-ManagementRole', { Identity: step.name })}.Count -eq 0) {`,
       `  ${psCall('New-ManagementRole', { Name: step.name, Parent: step.parent }, 'dc')} | Out-Null`,
       '}',
-      `$keep = ${keep}`,
-      `Get-ManagementRoleEntry -Identity (${quote(step.name)} + '\\*') @dc |`,
-      '  Where-Object { $keep -notcontains $_.Name } |',
-      "  ForEach-Object { Remove-ManagementRoleEntry -Identity ($_.Role.ToString() + '\\' + $_.Name) -Confirm:$false @dc }",
+      `$keep = @(${step.keepEntries.map(quote).join(', ')})`,
+      `$entries = @(Get-ManagementRoleEntry -Identity ${quote(`${step.name}\\*`)} @dc | ForEach-Object { [string]$_.Name })`,
+      'foreach ($name in $entries) {',
+      `  if ($keep -notcontains $name) { Remove-ManagementRoleEntry -Identity ${entry('$name')} -Confirm:$false @dc }`,
+      '}',
+      'foreach ($name in $keep) {',
+      `  if ($entries -notcontains $name) { Add-ManagementRoleEntry -Identity ${entry('$name')} @dc | Out-Null }`,
+      '}',
     ].join('\n')
   },
   undo(step, action, _before, _result, earlier) {
