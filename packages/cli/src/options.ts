@@ -19,7 +19,10 @@ export const graphUrlOption = z.string().superRefine((value, context) => {
   try {
     graphTarget(value)
   } catch (error) {
-    context.addIssue({ code: 'custom', message: `--graph-url: ${(error as Error).message.replace(/^graphUrl: /, '')}` })
+    context.addIssue({
+      code: 'custom',
+      message: `--graph-url: ${(error as Error).message.replace(/^graphUrl: /, '')}`,
+    })
   }
 })
 

@@ -173,7 +173,10 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
         'on a build without New-MailUser -ApplicationAccount, create a plain mail user (Microsoft offers no such fallback)',
         false,
       )
-      .option('-o, --output <file>', 'write to a file (UTF-8 with a BOM, for Windows PowerShell 5.1) instead of stdout')
+      .option(
+        '-o, --output <file>',
+        'write to a file (UTF-8 with a BOM, for Windows PowerShell 5.1) instead of stdout',
+      )
       .action(run(async () => (await import('./commands/script')).scriptCommand)),
     ['teams-oauth script --profile teams --domain contoso.com --entra graph -o enable-teams-oauth.ps1'],
   )

@@ -101,7 +101,14 @@ export async function plan(runbook: Runbook, targets: Targets, options: RunOptio
   }
   const actions = steps.flatMap((s) => s.actions.map((a) => ({ ...a, step: s.id, title: s.title })))
   const blocked = steps.flatMap((s) => (s.blocked ? [{ step: s.id, title: s.title, reason: s.blocked }] : []))
-  return { runbook, createdAt: now.toISOString(), steps, actions, blocked, notes: runbookNotes(runbook.input) }
+  return {
+    runbook,
+    createdAt: now.toISOString(),
+    steps,
+    actions,
+    blocked,
+    notes: runbookNotes(runbook.input),
+  }
 }
 
 /** The undo a step kind writes for a journaled change, given the changes its step made before it. */
@@ -280,7 +287,12 @@ export async function verify(
       pending: [...(s.blocked ? [s.blocked] : []), ...s.actions.map((a) => a.reason)],
     }),
   )
-  return { ok: steps.every((s) => s.status === 'ok'), checkedAt: planned.createdAt, steps, notes: planned.notes }
+  return {
+    ok: steps.every((s) => s.status === 'ok'),
+    checkedAt: planned.createdAt,
+    steps,
+    notes: planned.notes,
+  }
 }
 
 export interface RollbackOptions extends RunOptions {

@@ -91,7 +91,8 @@ const fixes: Record<string, string> = {
   'accounts.sfbonline': 'give an account name such as SfBOnline-ApplicationAccount',
   'accounts.teams': 'give an account name such as TeamsScheduler',
   entra: `choose one of ${entraPaths.join(', ')} (--entra graph)`,
-  graphUrl: 'give one of https://graph.microsoft.com, https://graph.microsoft.us, https://dod-graph.microsoft.us, https://microsoftgraph.chinacloudapi.cn (--graph-url)',
+  graphUrl:
+    'give one of https://graph.microsoft.com, https://graph.microsoft.us, https://dod-graph.microsoft.us, https://microsoftgraph.chinacloudapi.cn (--graph-url)',
   dropExpiredKeys: 'pass true or false',
   allowPlainMailUser: 'pass true or false (--allow-plain-mail-user)',
   certificate: 'pass the certificate bytes (a .cer, .pem or .p7b file)',

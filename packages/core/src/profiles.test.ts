@@ -114,9 +114,9 @@ describe('profiles on an empty organisation', () => {
   it('blocks where the build has no -ApplicationAccount, as Microsoft offers no fallback', async () => {
     const runbook = buildRunbook({ profile: 'teams', domain: 'contoso.com' })
     const planned = await plan(runbook, targets(false), { now })
-    expect(planned.actions.some((a) => a.action.system === 'exchange' && a.action.cmdlet === 'New-MailUser')).toBe(
-      false,
-    )
+    expect(
+      planned.actions.some((a) => a.action.system === 'exchange' && a.action.cmdlet === 'New-MailUser'),
+    ).toBe(false)
     expect(planned.blocked.map((b) => b.reason).join()).toContain('--allow-plain-mail-user')
   })
 

@@ -49,6 +49,8 @@ export async function runScripts(executable: string, jobs: ScriptJob[]): Promise
       writeFileSync(script, `\uFEFF${job.render(door.graph.url)}`)
       return {
         id: job.id,
+        // the stand-in declares New-MailUser -ApplicationAccount only where the build has it
+        build: job.tenant.hasParameter('New-MailUser', 'ApplicationAccount') ? 'recent' : 'old',
         module: door.exchange.modulePath,
         exchangeUrl: door.exchange.url,
         graphUrl: door.graph.url,

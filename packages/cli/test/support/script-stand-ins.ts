@@ -60,8 +60,12 @@ $ErrorActionPreference = 'Stop'
 $global:TeamsOAuthTestHttp = [System.Net.Http.HttpClient]::new()
 . ([ScriptBlock]::Create($env:TEAMS_OAUTH_TEST_STAND_INS))
 $jobs = Get-Content -Raw -LiteralPath $JobsPath | ConvertFrom-Json
+$build = $null
 $results = foreach ($job in $jobs) {
-  Import-Module -Name $job.module -ArgumentList $job.exchangeUrl -Force -Global -DisableNameChecking
+  # the module is imported again only when the cmdlets it declares change; otherwise only its door moves
+  if ($job.build -ne $build) { Import-Module -Name $job.module -ArgumentList $job.exchangeUrl -Force -Global -DisableNameChecking }
+  else { & (Get-Module TeamsOAuth.Fake) { param([string]$Url) $script:FakeUrl = $Url.TrimEnd('/') } $job.exchangeUrl }
+  $build = $job.build
   $global:TeamsOAuthTestSignIn = $null
   $global:TeamsOAuthTestGraphUrl = $job.graphUrl
   $global:TeamsOAuthTestRequests = [System.Collections.Generic.List[object]]::new()

@@ -117,7 +117,9 @@ export async function diagnose(targets: Targets, options: DiagnoseOptions): Prom
             ? `${current.thumbprint} named by Get-AuthConfig is in no certificate store`
             : 'Get-AuthConfig names no current certificate',
         ],
-        current ? `Find the certificate (Get-ExchangeCertificate -Server <each server> -Thumbprint ${current.thumbprint}) and import it where it is missing, or renew it: ${renewNow}` : renewNow,
+        current
+          ? `Find the certificate (Get-ExchangeCertificate -Server <each server> -Thumbprint ${current.thumbprint}) and import it where it is missing, or renew it: ${renewNow}`
+          : renewNow,
         'Without the auth certificate Exchange can neither sign nor be trusted.',
       ),
     )

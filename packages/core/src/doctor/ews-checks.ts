@@ -19,7 +19,10 @@ export function ewsVerdict(
   // Microsoft's troubleshooting: EwsEnabled False blocks Teams whatever the lists say; True or null let it in.
   const ews = enabled === false ? ['EwsEnabled: False'] : []
   const fail = (evidence: string) => ({ status: 'fail' as const, evidence: [...ews, evidence] })
-  const pass = (evidence: string) => ({ status: enabled === false ? ('fail' as const) : ('pass' as const), evidence: [...ews, evidence] })
+  const pass = (evidence: string) => ({
+    status: enabled === false ? ('fail' as const) : ('pass' as const),
+    evidence: [...ews, evidence],
+  })
   if (policy === 'EnforceAllowList')
     return allowsScheduling(allow)
       ? pass(`EnforceAllowList, allows ${schedulingEntries(allow).join(', ')}`)
@@ -30,12 +33,7 @@ export function ewsVerdict(
 }
 
 /** The commands that let the scheduling service in, for the cmdlet and identity given. */
-function ewsFix(
-  set: string,
-  policy: string | null,
-  block: string[] | null,
-  enabled: boolean | null,
-): string {
+function ewsFix(set: string, policy: string | null, block: string[] | null, enabled: boolean | null): string {
   const fixes: string[] = []
   if (enabled === false) fixes.push(`${set} -EwsEnabled $true`)
   if (policy === 'EnforceBlockList' && allowsScheduling(block))
@@ -50,7 +48,12 @@ export async function ewsPolicyChecks(targets: Targets, options: DiagnoseOptions
   const checks: Check[] = []
   if (raw) {
     const org = organizationConfigObject.parse(raw)
-    const verdict = ewsVerdict(org.EwsApplicationAccessPolicy, org.EwsAllowList, org.EwsBlockList, org.EwsEnabled)
+    const verdict = ewsVerdict(
+      org.EwsApplicationAccessPolicy,
+      org.EwsAllowList,
+      org.EwsBlockList,
+      org.EwsEnabled,
+    )
     checks.push(
       check(
         'ews.organization',

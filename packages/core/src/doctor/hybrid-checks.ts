@@ -48,7 +48,7 @@ export async function hybridChecks(
       exchangeOnline
         ? `Get-PartnerApplication | Where-Object { $_.ApplicationIdentifier -eq '${appIds.exchangeOnline}' -and $_.Realm -eq '' } | Set-PartnerApplication -Enabled $true; ${probes}`
         : `Run the Hybrid Configuration Wizard with OAuth (Microsoft's "Configure OAuth authentication between Exchange and Exchange Online organizations", including the IntraOrganizationConnector); ${probes}`,
-      'Hybrid OAuth between Exchange and Exchange Online (step 1 of Microsoft\'s procedure) is not set up; Teams reaches on-premises mailboxes only through it.',
+      "Hybrid OAuth between Exchange and Exchange Online (step 1 of Microsoft's procedure) is not set up; Teams reaches on-premises mailboxes only through it.",
     ),
   ]
 }

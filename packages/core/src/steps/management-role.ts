@@ -56,15 +56,7 @@ export const managementRole: StepKind<ManagementRoleStep, Observed> = {
         ),
       })
     }
-    for (const entry of entries.filter((e) => !keeps(step, e))) {
-      actions.push({
-        reason: `${step.name} keeps only ${step.keepEntries.join(', ')}`,
-        action: exchangeAction(
-          'Remove-ManagementRoleEntry',
-          pinned(context, { Identity: `${step.name}\\${entry}`, Confirm: false }),
-        ),
-      })
-    }
+    // Added before any removal: Exchange refuses to remove a role's last entry.
     for (const kept of step.keepEntries.filter(
       (k) => !entries.some((e) => e.toLowerCase() === k.toLowerCase()),
     )) {
@@ -73,6 +65,15 @@ export const managementRole: StepKind<ManagementRoleStep, Observed> = {
         action: exchangeAction(
           'Add-ManagementRoleEntry',
           pinned(context, { Identity: `${step.name}\\${kept}` }),
+        ),
+      })
+    }
+    for (const entry of entries.filter((e) => !keeps(step, e))) {
+      actions.push({
+        reason: `${step.name} keeps only ${step.keepEntries.join(', ')}`,
+        action: exchangeAction(
+          'Remove-ManagementRoleEntry',
+          pinned(context, { Identity: `${step.name}\\${entry}`, Confirm: false }),
         ),
       })
     }
@@ -93,11 +94,11 @@ export const managementRole: StepKind<ManagementRoleStep, Observed> = {
       '}',
       `$keep = @(${step.keepEntries.map(quote).join(', ')})`,
       `$entries = @(Get-ManagementRoleEntry -Identity ${quote(`${step.name}\\*`)} @dc | ForEach-Object { [string]$_.Name })`,
-      'foreach ($name in $entries) {',
-      `  if ($keep -notcontains $name) { Remove-ManagementRoleEntry -Identity ${entry('$name')} -Confirm:$false @dc }`,
-      '}',
       'foreach ($name in $keep) {',
       `  if ($entries -notcontains $name) { Add-ManagementRoleEntry -Identity ${entry('$name')} @dc | Out-Null }`,
+      '}',
+      'foreach ($name in $entries) {',
+      `  if ($keep -notcontains $name) { Remove-ManagementRoleEntry -Identity ${entry('$name')} -Confirm:$false @dc }`,
       '}',
     ].join('\n')
   },

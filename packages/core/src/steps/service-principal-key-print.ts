@@ -75,7 +75,7 @@ function printMsol(step: KeyStep, drop: boolean): string {
     `# ${step.displayName}: the seed's MSOnline path (Windows PowerShell 5.1; MSOnline was retired in 2025)`,
     `$appId = ${quote(step.appId)}`,
     '$existing = $credentials[$appId]',
-    "$backup = @($existing | ForEach-Object { [ordered]@{ KeyId = [string]$_.KeyId; Type = [string]$_.Type; Usage = [string]$_.Usage; Value = [string]$_.Value; StartDate = ConvertTo-TeamsOAuthGraphDate $_.StartDate; EndDate = ConvertTo-TeamsOAuthGraphDate $_.EndDate } })",
+    '$backup = @($existing | ForEach-Object { [ordered]@{ KeyId = [string]$_.KeyId; Type = [string]$_.Type; Usage = [string]$_.Usage; Value = [string]$_.Value; StartDate = ConvertTo-TeamsOAuthGraphDate $_.StartDate; EndDate = ConvertTo-TeamsOAuthGraphDate $_.EndDate } })',
     "Set-Content -LiteralPath (Join-Path $backupFolder ($appId + '.json')) -Value (ConvertTo-Json -InputObject $backup -Depth 4) -Encoding UTF8",
     drop
       ? "$drop = @(Get-TeamsOAuthExpiredKeyIds $existing $certificates 'KeyId' 'EndDate' 'Value')"
