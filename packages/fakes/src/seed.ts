@@ -522,6 +522,22 @@ export const scenarios = {
       })
     }),
 
+  /** A second Exchange server holds the auth certificate; the first (where a script runs) does not. */
+  authCertificateOnAnotherServer: (): FakeSeed =>
+    customize((state) => {
+      const [first] = state.exchange.servers
+      if (!first) return
+      const thumbprint = state.exchange.authConfig.currentCertificateThumbprint
+      const auth = first.certificates.filter((c) => c.thumbprint === thumbprint)
+      first.certificates = first.certificates.filter((c) => c.thumbprint !== thumbprint)
+      state.exchange.servers.push({
+        ...first,
+        name: 'EX02',
+        fqdn: 'ex02.contoso.com',
+        certificates: auth,
+      })
+    }),
+
   /** Several scenarios at once, applied in order. */
   combine: (...seeds: FakeSeed[]): FakeSeed => ({
     now: seeds.find((s) => s.now)?.now,

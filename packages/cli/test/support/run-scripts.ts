@@ -13,6 +13,8 @@ export interface ScriptJob {
   tenant: FakeTenant
   /** Renders the script, given the fake Graph server's base URL. */
   render(graphUrl: string): string
+  /** PowerShell run just before the script, in the same scope (to make Graph misbehave, say). */
+  prelude?: string
 }
 
 export interface ScriptResult {
@@ -54,6 +56,7 @@ export async function runScripts(executable: string, jobs: ScriptJob[]): Promise
         module: door.exchange.modulePath,
         exchangeUrl: door.exchange.url,
         graphUrl: door.graph.url,
+        prelude: job.prelude ?? '',
         script,
       }
     })

@@ -61,6 +61,7 @@ $global:TeamsOAuthTestHttp = [System.Net.Http.HttpClient]::new()
 . ([ScriptBlock]::Create($env:TEAMS_OAUTH_TEST_STAND_INS))
 $jobs = Get-Content -Raw -LiteralPath $JobsPath | ConvertFrom-Json
 $build = $null
+$standInGraph = (Get-Item -Path function:Invoke-MgGraphRequest).ScriptBlock
 $results = foreach ($job in $jobs) {
   # the module is imported again only when the cmdlets it declares change; otherwise only its door moves
   if ($job.build -ne $build) { Import-Module -Name $job.module -ArgumentList $job.exchangeUrl -Force -Global -DisableNameChecking }
@@ -72,6 +73,9 @@ $results = foreach ($job in $jobs) {
   $outcome = 'done'
   $message = ''
   $output = @()
+  Set-Item -Path function:global:Invoke-MgGraphRequest -Value $standInGraph
+  $global:TeamsOAuthStandInGraph = $standInGraph
+  if ($job.prelude) { . ([ScriptBlock]::Create([string]$job.prelude)) }
   try { $output = @(& $job.script *>&1 | ForEach-Object { [string]$_ }) } catch { $outcome = 'stopped'; $message = [string]$_.Exception.Message; $output += [string]$_.ScriptStackTrace }
   [ordered]@{ id = $job.id; outcome = $outcome; message = $message; output = $output; signIn = $global:TeamsOAuthTestSignIn; patches = @($global:TeamsOAuthTestRequests | Where-Object { $_.method -eq 'PATCH' } | ForEach-Object { [string]$_.body }) }
 }

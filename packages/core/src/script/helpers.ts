@@ -72,7 +72,7 @@ function Get-TeamsOAuthExpiredKeyIds($Keys, $Certificates, [string]$IdProperty, 
 }
 `
 
-const graph = String.raw`
+const graph = `
 # One object with $select: a filtered list read returns key = null. The raw JSON is the backup.
 function Read-TeamsOAuthServicePrincipal([string]$AppId) {
   $raw = Invoke-MgGraphRequest -Method GET -Uri ($graph + '/v1.0/servicePrincipals(appId=''' + $AppId + ''')?$select=id,appId,displayName,keyCredentials') -OutputType Json

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { roleAssignmentObject } from '../exchange-objects'
 import { psFind } from '../script/helpers'
-import { psCall, quote } from '../script/quote'
+import { psCall } from '../script/quote'
 import { exchangeAction, pinned, pinOf, read, type StepKind } from './step'
 
 export const roleAssignmentStep = z.object({

@@ -5,8 +5,8 @@ import { certificateRef } from '../certificate'
 import { TeamsOAuthError } from '../errors'
 import { isExpired, keepKey, keyMatches } from '../key-credentials'
 import type { ServicePrincipal } from '../ports'
-import type { PlannedAction, StepKind } from './step'
 import { printKeyChanges, printKeyCheck } from './service-principal-key-print'
+import type { PlannedAction, StepKind } from './step'
 
 export const servicePrincipalKeyStep = z.object({
   kind: z.literal('servicePrincipalKey'),
