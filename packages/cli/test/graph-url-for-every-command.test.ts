@@ -96,3 +96,19 @@ describe('what plan and verify say about the run as a whole', () => {
     expect(pinned.stdout).not.toContain('no --domain-controller')
   })
 })
+
+describe('doctor --graph-url', () => {
+  it('warns in GCC High that Microsoft does not support delegated scheduling for on-premises mailboxes', async () => {
+    const run = await runCli([
+      'doctor',
+      '--domain',
+      'contoso.com',
+      '--graph-url',
+      'https://graph.microsoft.us',
+      '--json',
+    ])
+    const cloud = JSON.parse(run.stdout).checks.find((c: { id: string }) => c.id === 'cloud.support')
+    expect(cloud).toMatchObject({ status: 'warn' })
+    expect(cloud.explanation).toContain('GCC High')
+  })
+})
