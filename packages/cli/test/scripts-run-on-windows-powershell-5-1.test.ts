@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { buildRunbook, entraPaths, profileNames, renderScript } from '@teams-oauth/core'
+import {
+  authCertificateRenewal,
+  buildRunbook,
+  entraPaths,
+  profileNames,
+  renderScript,
+} from '@teams-oauth/core'
 import { pwshTestGate } from '@teams-oauth/powershell'
 import { describe, expect, it } from 'vitest'
 import * as setupScripts from '../../exchange/src/setup-scripts'
@@ -124,5 +130,16 @@ describe('teams-oauth script -o', () => {
     expect(run.code).toBe(2)
     expect(run.stderr).toContain('graphUrl')
     expect(() => readFileSync(file)).toThrow()
+  })
+})
+
+describe('commands printed for Exchange Server', () => {
+  it('hold no parameter that exists only in Exchange Online, in any exported script or the renewal text', () => {
+    const texts = [
+      ...Object.values(exportedScripts()),
+      authCertificateRenewal('valid'),
+      authCertificateRenewal('expired'),
+    ]
+    for (const text of texts) expect(text).not.toMatch(/-SharingPermissionFlags|-App\b/)
   })
 })

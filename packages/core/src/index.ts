@@ -2,6 +2,7 @@ export * from './actions'
 export { appIds, appNames } from './app-ids'
 export {
   assertCertificateUsable,
+  authCertificateRenewal,
   type CertificateInfo,
   certificateRef,
   daysUntil,
