@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { type RunbookInput, TeamsOAuthError } from '@teams-oauth/core'
+import { graphTarget, type RunbookInput, TeamsOAuthError } from '@teams-oauth/core'
 import { z } from 'zod'
 
 const url = (field: string, example: string) =>
@@ -14,6 +14,18 @@ const url = (field: string, example: string) =>
     { error: `${field}: expected an http(s) URL such as ${example}` },
   )
 
+/** --graph-url, read by core's one Graph URL validator (as plan, apply and script read it). */
+export const graphUrlOption = z.string().superRefine((value, context) => {
+  try {
+    graphTarget(value)
+  } catch (error) {
+    context.addIssue({
+      code: 'custom',
+      message: `--graph-url: ${(error as Error).message.replace(/^graphUrl: /, '')}`,
+    })
+  }
+})
+
 /** The options every command that touches the systems shares. */
 export const targetOptionsSchema = z.object({
   profile: z.string().default('teams'),
@@ -26,7 +38,7 @@ export const targetOptionsSchema = z.object({
     ])
     .default('fake'),
   entra: z.enum(['fake', 'graph', 'msol'], { error: '--entra: choose fake, graph or msol' }).default('fake'),
-  graphUrl: url('--graph-url', 'https://graph.microsoft.com').optional(),
+  graphUrl: graphUrlOption.optional(),
   tenant: z.string().optional(),
   certificate: z.string().optional(),
   teamsAccount: z.string().optional(),
@@ -38,6 +50,7 @@ export const targetOptionsSchema = z.object({
   json: z.boolean().default(false),
   verbose: z.boolean().default(false),
   dropExpiredKeys: z.boolean().default(false),
+  allowPlainMailUser: z.boolean().default(false),
 })
 export type TargetOptions = z.infer<typeof targetOptionsSchema>
 
@@ -82,6 +95,8 @@ export function runbookInput(options: TargetOptions): RunbookInput {
     entra: options.entra === 'msol' ? 'msol' : 'graph',
     accounts: accountsOf(options),
     dropExpiredKeys: options.dropExpiredKeys,
+    allowPlainMailUser: options.allowPlainMailUser,
+    ...(options.graphUrl && options.entra !== 'msol' ? { graphUrl: options.graphUrl } : {}),
     ...(certificate ? { certificate } : {}),
   }
 }

@@ -42,6 +42,11 @@ const targetOptions = (command: Command) =>
       'drop expired keys from the service principals (the plan names them)',
       false,
     )
+    .option(
+      '--allow-plain-mail-user',
+      'on a build without New-MailUser -ApplicationAccount, create a plain mail user (Microsoft offers no such fallback)',
+      false,
+    )
     .option('--json', 'print exactly one JSON document on stdout', false)
     .option('--verbose', 'more progress on stderr', false)
 
@@ -162,7 +167,16 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
           .default('graph'),
       )
       .option('--graph-url <url>', 'Microsoft Graph base URL (national clouds)')
-      .option('-o, --output <file>', 'write to a file instead of stdout')
+      .option('--drop-expired-keys', 'drop expired keys from the service principals', false)
+      .option(
+        '--allow-plain-mail-user',
+        'on a build without New-MailUser -ApplicationAccount, create a plain mail user (Microsoft offers no such fallback)',
+        false,
+      )
+      .option(
+        '-o, --output <file>',
+        'write to a file (UTF-8 with a BOM, for Windows PowerShell 5.1) instead of stdout',
+      )
       .action(run(async () => (await import('./commands/script')).scriptCommand)),
     ['teams-oauth script --profile teams --domain contoso.com --entra graph -o enable-teams-oauth.ps1'],
   )

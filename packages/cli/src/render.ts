@@ -61,6 +61,7 @@ export function renderPlan(io: CliIO, planned: Plan, isTTY: boolean): string {
     if (step.blocked) lines.push(c.red(`    blocked: ${step.blocked}`))
     for (const note of step.notes) lines.push(c.yellow(`    ! ${note}`))
   }
+  for (const note of planned.notes) lines.push(c.yellow(`! ${note}`))
   return `${lines.join('\n')}\n`
 }
 
@@ -80,6 +81,7 @@ export function renderVerify(io: CliIO, report: VerifyReport, isTTY: boolean): s
         : `${c.red('✗ drift')} ${step.title}: wanted ${step.desired}; found ${step.actual}`,
     )
   }
+  for (const note of report.notes) lines.push(c.yellow(`! ${note}`))
   return `${lines.join('\n')}\n`
 }
 
@@ -91,6 +93,7 @@ export const planDocument = (planned: Plan) => ({
   createdAt: planned.createdAt,
   actions: planned.actions.map((a) => ({ step: a.step, title: a.title, reason: a.reason, action: a.action })),
   blocked: planned.blocked,
+  notes: planned.notes,
   steps: planned.steps.map((s) => ({
     id: s.id,
     kind: s.kind,

@@ -13,14 +13,35 @@ export interface CertificateInfo {
   keyType: string
 }
 
-/** The Exchange Management Shell commands that renew the auth certificate (run on an Exchange server). */
-export const authCertificateRenewal =
+const newAuthCertificate =
   "New-ExchangeCertificate -KeySize 2048 -PrivateKeyExportable $true -SubjectName 'cn=Microsoft Exchange Server Auth Certificate' " +
-  "-FriendlyName 'Microsoft Exchange Server Auth Certificate' -DomainName @(); " +
-  'Set-AuthConfig -NewCertificateThumbprint <thumbprint> -NewCertificateEffectiveDate (Get-Date); ' +
-  'Set-AuthConfig -PublishCertificate; Set-AuthConfig -ClearPreviousCertificate'
+  "-FriendlyName 'Microsoft Exchange Server Auth Certificate' -DomainName @() (answer N when it asks to overwrite the default SMTP certificate)"
 
-const renewal = `Renew the Exchange auth certificate: ${authCertificateRenewal}; then run teams-oauth apply again.`
+/**
+ * The Exchange Management Shell commands that renew the auth certificate (run on an Exchange server).
+ * A certificate still in use is renewed by staging a next one, so nothing that trusts the current one
+ * breaks; only an expired one is switched at once, with Microsoft's follow-ups.
+ */
+export function authCertificateRenewal(state: 'valid' | 'expired', apply = 'teams-oauth apply'): string {
+  if (state === 'valid')
+    return (
+      `${newAuthCertificate}; ` +
+      'Set-AuthConfig -NewCertificateThumbprint <new thumbprint> -NewCertificateEffectiveDate (Get-Date).AddDays(2) ' +
+      '(a date ahead: the new certificate is staged as the next one and the current one stays in use; put it on every Exchange server before that date); ' +
+      `then run ${apply}, which uploads the next certificate to the service principals too; ` +
+      'after it has become the current one, run the Hybrid Configuration Wizard again'
+    )
+  return (
+    `${newAuthCertificate}; ` +
+    'Set-AuthConfig -NewCertificateThumbprint <new thumbprint> -NewCertificateEffectiveDate (Get-Date); ' +
+    'Set-AuthConfig -PublishCertificate; Set-AuthConfig -ClearPreviousCertificate; ' +
+    'Restart-Service MSExchangeServiceHost; ' +
+    'Restart-WebAppPool MSExchangeOWAAppPool; Restart-WebAppPool MSExchangeECPAppPool (or IISReset); ' +
+    `run the Hybrid Configuration Wizard again (hybrid OAuth trusts the certificate); then run ${apply}`
+  )
+}
+
+const renewal = `Renew the Exchange auth certificate: ${authCertificateRenewal('expired')}.`
 
 const invalid = (problem: string, data: Record<string, unknown> = {}) =>
   new TeamsOAuthError('CERTIFICATE_INVALID', `certificate: ${problem}`, { field: 'certificate', ...data })

@@ -5,6 +5,7 @@ import { isTeamsOAuthError, TeamsOAuthError, toTeamsOAuthError } from './errors'
 import { emptyJournal, type Journal, type JournalEntry } from './journal'
 import { isExchangeNotFound, type Targets } from './ports'
 import type { Runbook } from './runbook'
+import { runbookNotes } from './runbook-notes'
 import { kindOf, type PlannedAction, type Step, type StepContext } from './steps'
 
 export interface PlanStep {
@@ -32,6 +33,8 @@ export interface Plan {
   actions: PlanAction[]
   /** The steps that need a person's action first; apply refuses to start while there are any. */
   blocked: { step: string; title: string; reason: string }[]
+  /** What the run as a whole must say (prerequisites not checked, unsupported clouds, …). */
+  notes: string[]
 }
 
 export type RunEvent =
@@ -106,7 +109,14 @@ export async function plan(runbook: Runbook, targets: Targets, options: RunOptio
   }
   const actions = steps.flatMap((s) => s.actions.map((a) => ({ ...a, step: s.id, title: s.title })))
   const blocked = steps.flatMap((s) => (s.blocked ? [{ step: s.id, title: s.title, reason: s.blocked }] : []))
-  return { runbook, createdAt: now.toISOString(), steps, actions, blocked }
+  return {
+    runbook,
+    createdAt: now.toISOString(),
+    steps,
+    actions,
+    blocked,
+    notes: runbookNotes(runbook.input),
+  }
 }
 
 /** The undo a step kind writes for a journaled change, given the changes its step made before it. */
@@ -269,6 +279,8 @@ export interface VerifyReport {
   ok: boolean
   checkedAt: string
   steps: VerifyStep[]
+  /** What verify does not check (hybrid OAuth), and other notes of the run. */
+  notes: string[]
 }
 
 /** Re-observes every step and reports, per step, desired against actual. */
@@ -289,7 +301,12 @@ export async function verify(
       pending: [...(s.blocked ? [s.blocked] : []), ...s.actions.map((a) => a.reason)],
     }),
   )
-  return { ok: steps.every((s) => s.status === 'ok'), checkedAt: planned.createdAt, steps }
+  return {
+    ok: steps.every((s) => s.status === 'ok'),
+    checkedAt: planned.createdAt,
+    steps,
+    notes: planned.notes,
+  }
 }
 
 export interface RollbackOptions extends RunOptions {

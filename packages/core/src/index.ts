@@ -2,6 +2,7 @@ export * from './actions'
 export { appIds, appNames } from './app-ids'
 export {
   assertCertificateUsable,
+  authCertificateRenewal,
   type CertificateInfo,
   certificateRef,
   daysUntil,
@@ -38,6 +39,15 @@ export {
 export { executeEntraAction, type KeyWriteResult, keyWriteResultSchema, maxKeyRereads } from './entra-actions'
 export * from './errors'
 export * from './exchange-objects'
+export {
+  type CloudSupport,
+  cloudSupportNote,
+  defaultGraphUrl,
+  type GraphCloud,
+  type GraphTarget,
+  graphClouds,
+  graphTarget,
+} from './graph-cloud'
 export {
   type EntraPath,
   entraPaths,

@@ -20,8 +20,28 @@ describe('parseInput', () => {
       accounts: { sfbonline: 'SfBOnline-ApplicationAccount', teams: 'TeamsScheduler' },
       entra: 'graph',
       dropExpiredKeys: false,
+      allowPlainMailUser: false,
     })
   })
+
+  it.each(['https://graph.invalid', 'https://graph.svc.sovcloud.fr', 'https://graph.microsoft.com\u2011'])(
+    'refuses the Graph URL %s, naming the field, the problem and the fix',
+    (graphUrl) => {
+      expect(() => parseInput({ profile: 'teams', domain: 'contoso.com', graphUrl })).toThrow(
+        expect.objectContaining({
+          code: 'INPUT_INVALID',
+          data: {
+            issues: [
+              expect.objectContaining({
+                field: 'graphUrl',
+                fix: expect.stringContaining('graph.microsoft.us'),
+              }),
+            ],
+          },
+        }),
+      )
+    },
+  )
 
   it.each([
     ['domain', { profile: 'teams', domain: 'contoso' }, 'not a DNS name'],

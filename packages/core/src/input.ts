@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { TeamsOAuthError } from './errors'
+import { graphTarget } from './graph-cloud'
 
 export const profileNames = ['teams', 'sfbonline', 'all'] as const
 export type ProfileName = (typeof profileNames)[number]
@@ -51,6 +52,18 @@ export const inputSchema = z
     entra: z
       .enum(entraPaths, { error: (issue) => `${JSON.stringify(issue.input)} is not an Entra path` })
       .default('graph'),
+    /** Microsoft Graph's base URL (national clouds); checked by the one Graph URL validator. */
+    graphUrl: z
+      .string()
+      .superRefine((value, context) => {
+        try {
+          graphTarget(value)
+        } catch (error) {
+          const issue = (error as TeamsOAuthError).data.issues as { problem: string }[]
+          context.addIssue({ code: 'custom', message: `${JSON.stringify(value)} ${issue[0]?.problem}` })
+        }
+      })
+      .optional(),
     /** Drop expired keys from the service principals while adding the certificate (the plan names them). */
     dropExpiredKeys: z.boolean().default(false),
     /** The auth certificate as bytes (DER, PEM or PKCS#7), instead of exporting it from Exchange. */
@@ -59,6 +72,11 @@ export const inputSchema = z
         error: "expected the certificate's bytes",
       })
       .optional(),
+    /**
+     * Build without New-MailUser -ApplicationAccount: a plain mail user, which Microsoft's procedure
+     * does not offer; only when a person says so.
+     */
+    allowPlainMailUser: z.boolean().default(false),
   })
   .strict()
 
@@ -73,7 +91,10 @@ const fixes: Record<string, string> = {
   'accounts.sfbonline': 'give an account name such as SfBOnline-ApplicationAccount',
   'accounts.teams': 'give an account name such as TeamsScheduler',
   entra: `choose one of ${entraPaths.join(', ')} (--entra graph)`,
+  graphUrl:
+    'give one of https://graph.microsoft.com, https://graph.microsoft.us, https://dod-graph.microsoft.us, https://microsoftgraph.chinacloudapi.cn (--graph-url)',
   dropExpiredKeys: 'pass true or false',
+  allowPlainMailUser: 'pass true or false (--allow-plain-mail-user)',
   certificate: 'pass the certificate bytes (a .cer, .pem or .p7b file)',
 }
 

@@ -111,8 +111,17 @@ describe('profiles on an empty organisation', () => {
     expect(all.slice(-3).every((a) => a.startsWith('addKey'))).toBe(true)
   })
 
-  it('falls back to a plain mail user where the build has no -ApplicationAccount, and says so', async () => {
+  it('blocks where the build has no -ApplicationAccount, as Microsoft offers no fallback', async () => {
     const runbook = buildRunbook({ profile: 'teams', domain: 'contoso.com' })
+    const planned = await plan(runbook, targets(false), { now })
+    expect(
+      planned.actions.some((a) => a.action.system === 'exchange' && a.action.cmdlet === 'New-MailUser'),
+    ).toBe(false)
+    expect(planned.blocked.map((b) => b.reason).join()).toContain('--allow-plain-mail-user')
+  })
+
+  it('creates a plain mail user on such a build only when --allow-plain-mail-user asks, and says so', async () => {
+    const runbook = buildRunbook({ profile: 'teams', domain: 'contoso.com', allowPlainMailUser: true })
     const planned = await plan(runbook, targets(false), { now })
     expect(planned.actions[0]?.action).toEqual({
       system: 'exchange',

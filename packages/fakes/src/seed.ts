@@ -8,6 +8,7 @@ import {
 } from './certificates'
 import { graphDate } from './entra-model'
 import { deterministicGuid } from './ids'
+import { driftScenarios } from './seed-drift'
 import type {
   EntraState,
   ExchangeState,
@@ -477,6 +478,8 @@ export const scenarios = {
     customize((state) => {
       state.exchange.supportsApplicationAccount = false
     }),
+
+  ...driftScenarios,
 
   /** Several scenarios at once, applied in order. */
   combine: (...seeds: FakeSeed[]): FakeSeed => ({

@@ -110,11 +110,11 @@ describe('doctor', () => {
 
   it('warns when the auth certificate expires within 60 days', async () => {
     const check = find(
-      await doctor(await configured(scenarios.authCertificateExpiringIn(30))),
+      await doctor(await configured(scenarios.authCertificateExpiringIn(45))),
       'authCertificate',
     )
     expect(check.status).toBe('warn')
-    expect(check.evidence.join(' ')).toMatch(/in (29|30) day\(s\)/)
+    expect(check.evidence.join(' ')).toMatch(/in (44|45) day\(s\)/)
     expect(check.fix).toContain('New-ExchangeCertificate')
   })
 

@@ -43,6 +43,7 @@ export async function doctorCommand(io: CliIO, raw: Record<string, unknown>): Pr
       ...(options.domain ? { domain: options.domain } : {}),
       accounts: accountsOf(options),
       ...(delegate && delegator ? { delegate, delegator } : {}),
+      ...(options.graphUrl && options.entra !== 'msol' ? { graphUrl: options.graphUrl } : {}),
     }),
   )
   if (raw.html) {

@@ -28,7 +28,7 @@ export async function buildChecks(targets: Targets, options: DiagnoseOptions): P
       serverName ? `Exchange build of ${options.delegator}'s server` : 'Exchange builds (2016 CU3 or later)',
       old.length ? 'fail' : 'pass',
       servers.map((s) => `${s.Name}: ${s.AdminDisplayVersion}`),
-      'Update the server to a supported cumulative update (Exchange 2016 CU23, Exchange 2019 CU14 or Subscription Edition).',
+      'Update the server to a build Microsoft still supports (see the Exchange Server supportability matrix; Exchange 2016 and 2019 left support in October 2025, Exchange Server Subscription Edition is current).',
       "The delegator's mailbox must be on Exchange 2016 CU3 or later.",
     ),
   ]

@@ -10,10 +10,13 @@ export interface DiagnoseOptions {
   /** Check the delegate's rights on the delegator's calendar. */
   delegate?: string
   delegator?: string
+  /** Graph's base URL, so a national cloud is named with Microsoft's support there. */
+  graphUrl?: string
   now?: Date
 }
 
 export const expiryWarningDays = 60 // as Exchange's Health Checker
+export const expiryFailDays = 30
 
 export const read = (targets: Targets, call: CmdletCall) => readFound(targets.exchange, call)
 

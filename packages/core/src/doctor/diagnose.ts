@@ -10,6 +10,7 @@ import { type Check, type CheckStatus, check, type DoctorReport } from './checks
 import {
   applyFix,
   type DiagnoseOptions,
+  expiryFailDays,
   expiryWarningDays,
   read,
   servicePrincipalsFor,
@@ -19,6 +20,7 @@ import { delegateCheck } from './delegate-check'
 import { entraCheck } from './entra-check'
 import { ewsPolicyChecks } from './ews-checks'
 import { hybridChecks } from './hybrid-checks'
+import { cloudCheck, legacyOnlyCheck } from './profile-checks'
 
 export type { DiagnoseOptions } from './context'
 
@@ -77,22 +79,7 @@ export async function diagnose(targets: Targets, options: DiagnoseOptions): Prom
     if (wanted.account) checks.push(await accountCheck(targets, wanted, options))
   }
 
-  // Health Checker's Red case: only the legacy Skype for Business Online app
-  const legacy = byAppId(appIds.skypeForBusinessOnline)
-  const modern = byAppId(appIds.teamsScheduler) ?? byAppId(appIds.cloudVoicemail)
-  checks.push(
-    check(
-      'partnerApplication.legacyOnly',
-      'Not only the legacy Skype for Business Online partner application',
-      legacy && !modern ? 'fail' : 'pass',
-      [
-        legacy ? `legacy ${legacy.Name} present` : 'legacy app absent',
-        modern ? `modern ${modern.Name} present` : 'TeamsScheduler and CloudVoicemail absent',
-      ],
-      applyFix(options, 'teams'),
-      "Exchange's Health Checker rates this Red since October 2025: Teams now calls with the Teams Calendar Scheduler and Cloud Voicemail apps (keep the legacy app; voicemail greetings still use it).",
-    ),
-  )
+  checks.push(legacyOnlyCheck(byAppId, options))
 
   // The auth certificate, current and next
   const [rawConfig] = await read(targets, { cmdlet: 'Get-AuthConfig', params: {} })
@@ -117,7 +104,8 @@ export async function diagnose(targets: Targets, options: DiagnoseOptions): Prom
   }
   const current = certificates.find((c) => c.role === 'current')
   const next = certificates.find((c) => c.role === 'next')
-  const renew = `${authCertificateRenewal}; then ${applyFix(options)}`
+  const renewNow = authCertificateRenewal('expired', applyFix(options))
+  const stageNext = authCertificateRenewal('valid', applyFix(options))
   if (!current?.certificate) {
     checks.push(
       check(
@@ -129,13 +117,16 @@ export async function diagnose(targets: Targets, options: DiagnoseOptions): Prom
             ? `${current.thumbprint} named by Get-AuthConfig is in no certificate store`
             : 'Get-AuthConfig names no current certificate',
         ],
-        renew,
+        current
+          ? `Find the certificate (Get-ExchangeCertificate -Server <each server> -Thumbprint ${current.thumbprint}) and import it where it is missing, or renew it: ${renewNow}`
+          : renewNow,
         'Without the auth certificate Exchange can neither sign nor be trusted.',
       ),
     )
   } else {
     const days = daysUntil(current.certificate.notAfter, now)
-    const status: CheckStatus = days < 0 ? 'fail' : days < expiryWarningDays ? 'warn' : 'pass'
+    // Health Checker's tiers: 60 days or more green, 30 to 60 yellow, under 30 red
+    const status: CheckStatus = days < expiryFailDays ? 'fail' : days < expiryWarningDays ? 'warn' : 'pass'
     checks.push(
       check(
         'authCertificate',
@@ -147,10 +138,10 @@ export async function diagnose(targets: Targets, options: DiagnoseOptions): Prom
             ? `expired on ${current.certificate.notAfter.toISOString().slice(0, 10)}`
             : `expires on ${current.certificate.notAfter.toISOString().slice(0, 10)}, in ${days} day(s)`,
         ],
-        renew,
+        days < 0 ? renewNow : stageNext,
         days < 0
           ? 'An expired auth certificate breaks every OAuth call between Exchange and Microsoft 365.'
-          : `It expires within ${expiryWarningDays} days: renew it and upload the new one before then.`,
+          : `It expires within ${days < expiryFailDays ? expiryFailDays : expiryWarningDays} days: stage the next one and upload it before then (switching at once would break hybrid OAuth and every Teams service principal until each is updated).`,
       ),
     )
   }
@@ -164,7 +155,7 @@ export async function diagnose(targets: Targets, options: DiagnoseOptions): Prom
           `${next.thumbprint} effective ${config?.NextCertificateEffectiveDate ?? '(no date)'}`,
           next.certificate ? 'in the certificate store' : 'in no certificate store',
         ],
-        renew,
+        `Import the next certificate ${next.thumbprint} on every Exchange server, or stage another: ${stageNext}`,
         'Get-AuthConfig names a next certificate that no Exchange server holds.',
       ),
     )
@@ -184,11 +175,14 @@ export async function diagnose(targets: Targets, options: DiagnoseOptions): Prom
     )
   }
 
-  checks.push(...(await hybridChecks(targets, byAppId(appIds.exchangeOnline) ?? null)))
+  checks.push(...(await hybridChecks(targets, byAppId(appIds.exchangeOnline) ?? null, options)))
   checks.push(...(await ewsPolicyChecks(targets, options)))
   checks.push(...(await buildChecks(targets, options)))
   if (options.delegate && options.delegator)
     checks.push(await delegateCheck(targets, options.delegate, options.delegator))
+
+  const cloud = cloudCheck(options)
+  if (cloud) checks.push(cloud)
 
   const [org] = await read(targets, { cmdlet: 'Get-OrganizationConfig', params: {} })
   const counts = { pass: 0, warn: 0, fail: 0 }

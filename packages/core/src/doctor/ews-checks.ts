@@ -1,33 +1,46 @@
 import { casMailboxObject, organizationConfigObject } from '../exchange-objects'
 import type { Targets } from '../ports'
-import { quote } from '../script/quote'
+import { psValue, quote } from '../script/quote'
 import { type Check, type CheckStatus, check } from './checks'
 import { type DiagnoseOptions, read } from './context'
 
 export const allowsScheduling = (list: string[] | null) =>
   (list ?? []).some((entry) => /schedulingservice/i.test(entry))
 
+const schedulingEntries = (list: string[] | null) =>
+  (list ?? []).filter((entry) => /schedulingservice/i.test(entry))
+
 export function ewsVerdict(
   policy: string | null,
   allow: string[] | null,
   block: string[] | null,
-): { status: CheckStatus; evidence: string } {
+  enabled: boolean | null = null,
+): { status: CheckStatus; evidence: string[] } {
+  // Microsoft's troubleshooting: EwsEnabled False blocks Teams whatever the lists say; True or null let it in.
+  const ews = enabled === false ? ['EwsEnabled: False'] : []
+  const fail = (evidence: string) => ({ status: 'fail' as const, evidence: [...ews, evidence] })
+  const pass = (evidence: string) => ({
+    status: enabled === false ? ('fail' as const) : ('pass' as const),
+    evidence: [...ews, evidence],
+  })
   if (policy === 'EnforceAllowList')
     return allowsScheduling(allow)
-      ? {
-          status: 'pass',
-          evidence: `EnforceAllowList, allows ${(allow ?? []).filter((e) => /schedulingservice/i.test(e)).join(', ')}`,
-        }
-      : {
-          status: 'fail',
-          evidence: `EnforceAllowList without *SchedulingService* (allowed: ${(allow ?? []).join(', ') || 'none'})`,
-        }
+      ? pass(`EnforceAllowList, allows ${schedulingEntries(allow).join(', ')}`)
+      : fail(`EnforceAllowList without *SchedulingService* (allowed: ${(allow ?? []).join(', ') || 'none'})`)
   if (policy === 'EnforceBlockList' && allowsScheduling(block))
-    return { status: 'fail', evidence: `EnforceBlockList blocks ${(block ?? []).join(', ')}` }
-  return {
-    status: 'pass',
-    evidence: policy ? `${policy}, scheduling service not blocked` : 'no EWS application access policy',
-  }
+    return fail(`EnforceBlockList blocks ${(block ?? []).join(', ')}`)
+  return pass(policy ? `${policy}, scheduling service not blocked` : 'no EWS application access policy')
+}
+
+/** The commands that let the scheduling service in, for the cmdlet and identity given. */
+function ewsFix(set: string, policy: string | null, block: string[] | null, enabled: boolean | null): string {
+  const fixes: string[] = []
+  if (enabled === false) fixes.push(`${set} -EwsEnabled $true`)
+  if (policy === 'EnforceBlockList' && allowsScheduling(block))
+    // the entries that actually matched, which need not be the literal '*SchedulingService*'
+    fixes.push(`${set} -EwsBlockList @{ Remove = ${psValue(schedulingEntries(block))} }`)
+  else if (policy === 'EnforceAllowList') fixes.push(`${set} -EwsAllowList @{ Add = '*SchedulingService*' }`)
+  return fixes.join('; ')
 }
 
 export async function ewsPolicyChecks(targets: Targets, options: DiagnoseOptions): Promise<Check[]> {
@@ -35,17 +48,20 @@ export async function ewsPolicyChecks(targets: Targets, options: DiagnoseOptions
   const checks: Check[] = []
   if (raw) {
     const org = organizationConfigObject.parse(raw)
-    const verdict = ewsVerdict(org.EwsApplicationAccessPolicy, org.EwsAllowList, org.EwsBlockList)
+    const verdict = ewsVerdict(
+      org.EwsApplicationAccessPolicy,
+      org.EwsAllowList,
+      org.EwsBlockList,
+      org.EwsEnabled,
+    )
     checks.push(
       check(
         'ews.organization',
-        'EWS application access (organisation) lets the scheduling service in',
+        'EWS (organisation) is enabled and lets the scheduling service in',
         verdict.status,
-        [verdict.evidence],
-        org.EwsApplicationAccessPolicy === 'EnforceBlockList'
-          ? "Set-OrganizationConfig -EwsBlockList @{ Remove = '*SchedulingService*' }"
-          : "Set-OrganizationConfig -EwsAllowList @{ Add = '*SchedulingService*' }",
-        'The Teams scheduling service reaches the mailbox over EWS; this policy turns it away.',
+        verdict.evidence,
+        ewsFix('Set-OrganizationConfig', org.EwsApplicationAccessPolicy, org.EwsBlockList, org.EwsEnabled),
+        'The Teams scheduling service reaches the mailbox over EWS; EWS switched off or this policy turns it away.',
       ),
     )
   }
@@ -57,15 +73,21 @@ export async function ewsPolicyChecks(targets: Targets, options: DiagnoseOptions
         mailbox.EwsApplicationAccessPolicy,
         mailbox.EwsAllowList,
         mailbox.EwsBlockList,
+        mailbox.EwsEnabled,
       )
       checks.push(
         check(
           'ews.mailbox',
-          `EWS application access of ${options.delegator} lets the scheduling service in`,
+          `EWS of ${options.delegator} is enabled and lets the scheduling service in`,
           verdict.status,
-          [verdict.evidence],
-          `Set-CASMailbox -Identity ${quote(options.delegator)} -EwsAllowList @{ Add = '*SchedulingService*' }`,
-          'The Teams scheduling service reaches the mailbox over EWS; this policy turns it away.',
+          verdict.evidence,
+          ewsFix(
+            `Set-CASMailbox -Identity ${quote(options.delegator)}`,
+            mailbox.EwsApplicationAccessPolicy,
+            mailbox.EwsBlockList,
+            mailbox.EwsEnabled,
+          ),
+          'The Teams scheduling service reaches the mailbox over EWS; EWS switched off or this policy turns it away.',
         ),
       )
     }

@@ -3,9 +3,11 @@ import {
   assertCertificateUsable,
   authCertificateRenewal,
   type CertificateInfo,
+  daysUntil,
   parseCertificate,
 } from '../certificate'
 import { authConfigObject } from '../exchange-objects'
+import { quote } from '../script/quote'
 import { pinned, read, type StepContext, type StepKind } from './step'
 
 export const authCertificateStep = z.object({
@@ -28,7 +30,8 @@ async function exportFromExchange(context: StepContext, thumbprint: string): Pro
   return der ? parseCertificate(der) : null
 }
 
-const renewal = `renew it (${authCertificateRenewal}), then run again`
+/** How to get a usable certificate when there is none: switched at once, since nothing can break further. */
+export const authCertificateBlockedFix = `renew it (${authCertificateRenewal('expired')})`
 
 const describe = (c: CertificateInfo) =>
   `${c.thumbprint} (valid until ${c.notAfter.toISOString().slice(0, 10)})`
@@ -58,7 +61,7 @@ export const authCertificate: StepKind<AuthCertificateStep, Observed> = {
       return {
         source: 'exchange',
         current: null,
-        problem: `Exchange has no current auth certificate (Get-AuthConfig names none): ${renewal}, or pass --certificate <file>`,
+        problem: `Exchange has no current auth certificate (Get-AuthConfig names none): ${authCertificateBlockedFix}, or pass --certificate <file>`,
         next,
         configured,
       }
@@ -81,7 +84,7 @@ export const authCertificate: StepKind<AuthCertificateStep, Observed> = {
         actions: [],
         desired,
         actual: `current ${current.thumbprint} ${current.notAfter.getTime() <= context.now.getTime() ? `expired on ${current.notAfter.toISOString().slice(0, 10)}` : `not valid before ${current.notBefore.toISOString().slice(0, 10)}`}`,
-        blocked: `Exchange's auth certificate ${current.thumbprint} cannot be used: ${renewal}`,
+        blocked: `Exchange's auth certificate ${current.thumbprint} cannot be used: ${authCertificateBlockedFix}`,
       }
     const notes: string[] = []
     if (source === 'file' && configured.current && configured.current.toUpperCase() !== current.thumbprint)
@@ -94,6 +97,11 @@ export const authCertificate: StepKind<AuthCertificateStep, Observed> = {
       next && next.notAfter.getTime() > context.now.getTime() && next.thumbprint !== current.thumbprint
         ? next
         : null
+    const days = daysUntil(current.notAfter, context.now)
+    if (source === 'exchange' && days < 60 && !usableNext)
+      notes.push(
+        `the auth certificate ${current.thumbprint} expires in ${days} day(s): stage the next one now (${authCertificateRenewal('valid')})`,
+      )
     const certificates: StepContext['certificates'] = [{ role: 'current', certificate: current }]
     if (usableNext) certificates.push({ role: 'next', certificate: usableNext })
     return {
@@ -106,22 +114,31 @@ export const authCertificate: StepKind<AuthCertificateStep, Observed> = {
       provides: { certificates },
     }
   },
-  print() {
+  printCheck() {
+    // As decide: the current certificate must be usable; a next one is added when valid and different.
     return [
-      "# The auth certificate: public part only (DER), from this server's store or through Get-ExchangeCertificate",
       '$authConfig = Get-AuthConfig @dc',
-      '$thumbprints = @($authConfig.CurrentCertificateThumbprint, $authConfig.NextCertificateThumbprint) | Where-Object { $_ }',
-      '$certificates = foreach ($thumbprint in $thumbprints) {',
-      "  $local = Get-Item -Path ('Cert:\\LocalMachine\\My\\' + $thumbprint) -ErrorAction SilentlyContinue",
-      '  if ($local) { $bytes = $local.Export([System.Security.Cryptography.X509Certificates.X509ContentType]::Cert) }',
-      '  else { $bytes = (Get-ExchangeCertificate -Thumbprint $thumbprint).RawData }',
-      "  if (-not $bytes) { Write-Warning ('Certificate ' + $thumbprint + ' was not found; skipped.'); continue }",
-      '  $x509 = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new([byte[]]$bytes)',
-      "  if ($x509.NotAfter -lt (Get-Date)) { Write-Warning ('Certificate ' + $thumbprint + ' has expired; skipped.'); continue }",
-      '  $x509',
+      '$certificates = @()',
+      '$currentThumbprint = [string]$authConfig.CurrentCertificateThumbprint',
+      '$nextThumbprint = [string]$authConfig.NextCertificateThumbprint',
+      '$current = $null',
+      'if (-not $currentThumbprint) {',
+      `  $blocked.Add(${quote(`Exchange has no current auth certificate (Get-AuthConfig names none): ${authCertificateBlockedFix}`)})`,
+      '} else {',
+      '  $current = Get-TeamsOAuthCertificate $currentThumbprint',
+      "  if (-not $current) { $blocked.Add('the auth certificate ' + $currentThumbprint + ' named by Get-AuthConfig is in no Exchange server''s certificate store: export it where it is and run teams-oauth apply --certificate <file>') }",
+      `  elseif ($current.NotAfter.ToUniversalTime() -le $nowUtc -or $current.NotBefore.ToUniversalTime() -gt $nowUtc) { $blocked.Add('Exchange''s auth certificate ' + $current.Thumbprint + ' cannot be used (valid ' + $current.NotBefore.ToString('yyyy-MM-dd') + ' to ' + $current.NotAfter.ToString('yyyy-MM-dd') + '): ' + ${quote(authCertificateBlockedFix)}) }`,
+      '  else { $certificates += $current }',
       '}',
-      "if (-not $certificates) { throw 'No valid auth certificate found: renew it (New-ExchangeCertificate, Set-AuthConfig) first.' }",
+      'if ($nextThumbprint) {',
+      '  $next = Get-TeamsOAuthCertificate $nextThumbprint',
+      "  if (-not $next) { Write-Warning ('the next auth certificate ' + $nextThumbprint + ' is in no certificate store') }",
+      '  elseif ($current -and $next.NotAfter.ToUniversalTime() -gt $nowUtc -and $next.Thumbprint -ne $current.Thumbprint) { $certificates += $next }',
+      '}',
     ].join('\n')
+  },
+  print() {
+    return '# Nothing to change on Exchange: the certificates to upload were found by the checks above.'
   },
   undo: () => [],
 }

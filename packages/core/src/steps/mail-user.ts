@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { mailUserObject } from '../exchange-objects'
+import { psFind } from '../script/helpers'
 import { psCall, quote } from '../script/quote'
 import { exchangeAction, identityName, pinned, pinOf, read, type StepKind } from './step'
 
@@ -19,6 +20,12 @@ interface Observed {
   /** Another recipient already holding the name or the address the new user would get. */
   conflict: string | null
 }
+
+export const noApplicationAccountSwitch =
+  "this Exchange build's New-MailUser has no -ApplicationAccount switch, which Microsoft's procedure uses and offers no fallback for: update Exchange to a build that has it, or run again with --allow-plain-mail-user to create a plain mail user (untested by Microsoft)"
+
+export const plainMailUserNote =
+  'this Exchange build has no New-MailUser -ApplicationAccount; the account is created as a plain mail user, as --allow-plain-mail-user asks (Microsoft documents no such fallback)'
 
 export const mailUser: StepKind<MailUserStep, Observed> = {
   kind: 'mailUser',
@@ -63,12 +70,11 @@ export const mailUser: StepKind<MailUserStep, Observed> = {
         actual: `absent; ${conflict} already holds the name or the address`,
         blocked: `${conflict} already holds the name ${step.name} or the address ${step.externalEmailAddress}; choose another account name (--teams-account / --sfbonline-account) or free them, then run again`,
       }
-    const notes =
-      step.applicationAccount && !applicationAccountSwitch
-        ? [
-            'this Exchange build has no New-MailUser -ApplicationAccount; the account is created as a plain mail user',
-          ]
-        : []
+    const plain = step.applicationAccount && !applicationAccountSwitch
+    // Microsoft's procedure offers no fallback; whether a plain mail user works is undocumented
+    if (plain && !context.input.allowPlainMailUser)
+      return { actions: [], desired, actual: 'absent', blocked: noApplicationAccountSwitch }
+    const notes = plain ? [plainMailUserNote] : []
     return {
       desired,
       actual: 'absent',
@@ -88,15 +94,36 @@ export const mailUser: StepKind<MailUserStep, Observed> = {
       ],
     }
   },
-  print(step) {
+  printCheck(step, { input }) {
     const lines = [
-      `if (-not (Get-MailUser -Identity ${quote(step.name)} @dc -ErrorAction SilentlyContinue)) {`,
-      step.applicationAccount
-        ? `  $appAccount = @{}\n  if ((Get-Command New-MailUser).Parameters.ContainsKey('ApplicationAccount')) { $appAccount = @{ ApplicationAccount = $true } }\n  ${psCall('New-MailUser', { Name: step.name, ExternalEmailAddress: step.externalEmailAddress }, 'dc')} @appAccount | Out-Null`
-        : `  ${psCall('New-MailUser', { Name: step.name, ExternalEmailAddress: step.externalEmailAddress }, 'dc')} | Out-Null`,
-      '}',
+      `if (${psFind('Get-MailUser', { Identity: step.name })}.Count -eq 0) {`,
+      `  $holder = @(${psFind('Get-MailUser', { Identity: step.externalEmailAddress })} + ${psFind('Get-Mailbox', { Identity: step.name })} + ${psFind('Get-Mailbox', { Identity: step.externalEmailAddress })})`,
+      `  if ($holder.Count -gt 0) { $blocked.Add(([string]$holder[0].Identity) + ${quote(` already holds the name ${step.name} or the address ${step.externalEmailAddress}; choose another account name (--teams-account / --sfbonline-account) or free them, then run again`)}) }`,
     ]
+    if (step.applicationAccount && !input.allowPlainMailUser)
+      lines.push(
+        `  elseif (-not (Get-Command New-MailUser).Parameters.ContainsKey('ApplicationAccount')) { $blocked.Add(${quote(noApplicationAccountSwitch)}) }`,
+      )
+    lines.push('}')
     return lines.join('\n')
+  },
+  print(step) {
+    const absent = `${psFind('Get-MailUser', { Identity: step.name })}.Count -eq 0`
+    const create = psCall(
+      'New-MailUser',
+      { Name: step.name, ExternalEmailAddress: step.externalEmailAddress },
+      'dc',
+    )
+    if (!step.applicationAccount) return [`if (${absent}) {`, `  ${create} | Out-Null`, '}'].join('\n')
+    // Without the switch the checks above stopped the script, unless --allow-plain-mail-user was given.
+    return [
+      `if (${absent}) {`,
+      '  $appAccount = @{}',
+      "  if ((Get-Command New-MailUser).Parameters.ContainsKey('ApplicationAccount')) { $appAccount = @{ ApplicationAccount = $true } }",
+      `  else { Write-Warning ${quote(plainMailUserNote)} }`,
+      `  ${create} @appAccount | Out-Null`,
+      '}',
+    ].join('\n')
   },
   undo(step, action) {
     if (action.system !== 'exchange' || action.cmdlet !== 'New-MailUser') return []

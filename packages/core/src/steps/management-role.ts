@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { managementRoleEntryObject, managementRoleObject } from '../exchange-objects'
+import { psFind } from '../script/helpers'
 import { psCall, quote } from '../script/quote'
 import { exchangeAction, pinned, pinOf, read, type StepKind } from './step'
 
@@ -55,15 +56,7 @@ export const managementRole: StepKind<ManagementRoleStep, Observed> = {
         ),
       })
     }
-    for (const entry of entries.filter((e) => !keeps(step, e))) {
-      actions.push({
-        reason: `${step.name} keeps only ${step.keepEntries.join(', ')}`,
-        action: exchangeAction(
-          'Remove-ManagementRoleEntry',
-          pinned(context, { Identity: `${step.name}\\${entry}`, Confirm: false }),
-        ),
-      })
-    }
+    // Added before any removal: Exchange refuses to remove a role's last entry.
     for (const kept of step.keepEntries.filter(
       (k) => !entries.some((e) => e.toLowerCase() === k.toLowerCase()),
     )) {
@@ -72,6 +65,15 @@ export const managementRole: StepKind<ManagementRoleStep, Observed> = {
         action: exchangeAction(
           'Add-ManagementRoleEntry',
           pinned(context, { Identity: `${step.name}\\${kept}` }),
+        ),
+      })
+    }
+    for (const entry of entries.filter((e) => !keeps(step, e))) {
+      actions.push({
+        reason: `${step.name} keeps only ${step.keepEntries.join(', ')}`,
+        action: exchangeAction(
+          'Remove-ManagementRoleEntry',
+          pinned(context, { Identity: `${step.name}\\${entry}`, Confirm: false }),
         ),
       })
     }
@@ -85,15 +87,19 @@ export const managementRole: StepKind<ManagementRoleStep, Observed> = {
     return { actions, desired, actual, notes }
   },
   print(step) {
-    const keep = `@(${step.keepEntries.map(quote).join(', ')})`
+    const entry = (name: string) => `(${quote(`${step.name}\\`)} + ${name})`
     return [
-      `if (-not (Get-ManagementRole -Identity ${quote(step.name)} @dc -ErrorAction SilentlyContinue)) {`,
+      `if (${psFind('Get-ManagementRole', { Identity: step.name })}.Count -eq 0) {`,
       `  ${psCall('New-ManagementRole', { Name: step.name, Parent: step.parent }, 'dc')} | Out-Null`,
       '}',
-      `$keep = ${keep}`,
-      `Get-ManagementRoleEntry -Identity (${quote(step.name)} + '\\*') @dc |`,
-      '  Where-Object { $keep -notcontains $_.Name } |',
-      "  ForEach-Object { Remove-ManagementRoleEntry -Identity ($_.Role.ToString() + '\\' + $_.Name) -Confirm:$false @dc }",
+      `$keep = @(${step.keepEntries.map(quote).join(', ')})`,
+      `$entries = @(Get-ManagementRoleEntry -Identity ${quote(`${step.name}\\*`)} @dc | ForEach-Object { [string]$_.Name })`,
+      'foreach ($name in $keep) {',
+      `  if ($entries -notcontains $name) { Add-ManagementRoleEntry -Identity ${entry('$name')} @dc | Out-Null }`,
+      '}',
+      'foreach ($name in $entries) {',
+      `  if ($keep -notcontains $name) { Remove-ManagementRoleEntry -Identity ${entry('$name')} -Confirm:$false @dc }`,
+      '}',
     ].join('\n')
   },
   undo(step, action, _before, _result, earlier) {

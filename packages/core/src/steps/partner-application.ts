@@ -95,6 +95,15 @@ export const partnerApplication: StepKind<PartnerApplicationStep, Observed> = {
       ],
     }
   },
+  printCheck(step) {
+    return [
+      '$apps = @(Get-PartnerApplication @dc)',
+      `if (-not ($apps | Where-Object { [string]$_.ApplicationIdentifier -eq ${quote(step.applicationIdentifier)} })) {`,
+      `  $taken = @($apps | Where-Object { [string]$_.Name -eq ${quote(step.name)} })`,
+      "  if ($taken.Count -gt 0) { $blocked.Add('a partner application named ' + $taken[0].Name + ' already exists for ' + $taken[0].ApplicationIdentifier + '; rename it (Set-PartnerApplication -Identity ''' + $taken[0].Name + ''' -Name <another name>) or remove it if it is unused, then run again') }",
+      '}',
+    ].join('\n')
+  },
   print(step) {
     const create = {
       Name: step.name,
@@ -102,14 +111,22 @@ export const partnerApplication: StepKind<PartnerApplicationStep, Observed> = {
       Enabled: true,
       ...(step.linkedAccount ? { LinkedAccount: step.linkedAccount } : {}),
     }
-    return [
-      `$app = Get-PartnerApplication @dc | Where-Object { $_.ApplicationIdentifier -eq ${quote(step.applicationIdentifier)} }`,
+    const lines = [
+      `$app = @(Get-PartnerApplication @dc | Where-Object { [string]$_.ApplicationIdentifier -eq ${quote(step.applicationIdentifier)} })[0]`,
       'if (-not $app) {',
       `  ${psCall('New-PartnerApplication', create, 'dc')} | Out-Null`,
-      '} elseif (-not $app.Enabled) {',
-      `  Set-PartnerApplication -Identity $app.Name -Enabled $true @dc`,
-      '}',
-    ].join('\n')
+      '} else {',
+      '  $change = @{ Enabled = $true }',
+      '  $needed = -not $app.Enabled',
+    ]
+    if (step.linkedAccount)
+      lines.push(
+        '  # a missing link is added; an application already acting as another account is left as it is',
+        `  if (-not $app.LinkedAccount) { $change['LinkedAccount'] = ${quote(step.linkedAccount)}; $needed = $true }`,
+        `  elseif ((([string]$app.LinkedAccount) -split '[/\\\\]')[-1].Trim() -ne ${quote(step.linkedAccount)}) { Write-Warning ($app.Name + ' acts as ' + $app.LinkedAccount + ', not ' + ${quote(step.linkedAccount)} + '; left as it is (re-link it by hand if that account is wrong)') }`,
+      )
+    lines.push('  if ($needed) { Set-PartnerApplication -Identity ([string]$app.Name) @change @dc }', '}')
+    return lines.join('\n')
   },
   async before(step, action, context) {
     if (action.system !== 'exchange' || action.cmdlet !== 'Set-PartnerApplication') return null

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { roleAssignmentObject } from '../exchange-objects'
-import { psCall, quote } from '../script/quote'
+import { psFind } from '../script/helpers'
+import { psCall } from '../script/quote'
 import { exchangeAction, pinned, pinOf, read, type StepKind } from './step'
 
 export const roleAssignmentStep = z.object({
@@ -59,11 +60,12 @@ export const roleAssignment: StepKind<RoleAssignmentStep, Observed> = {
   },
   print(step) {
     return [
-      `$assignment = @(Get-ManagementRoleAssignment -Role ${quote(step.role)} -RoleAssignee ${quote(step.user)} @dc -ErrorAction SilentlyContinue)`,
-      'if ($assignment.Count -eq 0) {',
-      `  ${psCall('New-ManagementRoleAssignment', { Role: step.role, User: step.user }, 'dc')} | Out-Null`,
-      '} elseif (-not ($assignment | Where-Object { $_.Enabled })) {',
-      '  Set-ManagementRoleAssignment -Identity $assignment[0].Name -Enabled $true @dc',
+      `$assignments = ${psFind('Get-ManagementRoleAssignment', { Role: step.role, RoleAssignee: step.user })}`,
+      'if (-not ($assignments | Where-Object { $_.Enabled })) {',
+      "  # only the user's own assignment is enabled again: one reached through a role group grants its members too",
+      "  $own = @($assignments | Where-Object { [string]$_.RoleAssigneeType -eq 'User' })",
+      '  if ($own.Count -gt 0) { Set-ManagementRoleAssignment -Identity ([string]$own[0].Name) -Enabled $true @dc }',
+      `  else { ${psCall('New-ManagementRoleAssignment', { Role: step.role, User: step.user }, 'dc')} | Out-Null }`,
       '}',
     ].join('\n')
   },

@@ -5,7 +5,7 @@ import { certificateRef } from '../certificate'
 import { TeamsOAuthError } from '../errors'
 import { assertKeyValues, isExpired, keepKey, keyMatches } from '../key-credentials'
 import type { ServicePrincipal } from '../ports'
-import { quote } from '../script/quote'
+import { printKeyChanges, printKeyCheck } from './service-principal-key-print'
 import type { PlannedAction, StepKind } from './step'
 
 export const servicePrincipalKeyStep = z.object({
@@ -105,9 +105,8 @@ export const servicePrincipalKey: StepKind<ServicePrincipalKeyStep, ServicePrinc
     }`
     return { actions, desired: desired.join('; '), actual, notes }
   },
-  print(step, { entra }) {
-    return entra === 'graph' ? printGraph(step) : printMsol(step)
-  },
+  printCheck: printKeyCheck,
+  print: printKeyChanges,
   undo(_step, action, before) {
     if (action.system !== 'entra' || action.op !== 'addKey') return []
     const backup = (before as ServicePrincipal | null)?.keyCredentials ?? []
@@ -122,46 +121,4 @@ export const servicePrincipalKey: StepKind<ServicePrincipalKeyStep, ServicePrinc
       },
     ]
   },
-}
-
-function printGraph(step: ServicePrincipalKeyStep): string {
-  return [
-    `# ${step.displayName}: read ONE object with $select (a filtered list read returns key = null), keep every key, add, PATCH, read again`,
-    `$appId = ${quote(step.appId)}`,
-    '$uri = "$graph/v1.0/servicePrincipals(appId=\'$appId\')?`$select=id,appId,displayName,keyCredentials"',
-    '$sp = Invoke-MgGraphRequest -Method GET -Uri $uri',
-    "$sp | ConvertTo-Json -Depth 6 | Set-Content -Path (Join-Path $backupFolder ($appId + '.json'))",
-    'foreach ($certificate in $certificates) {',
-    '  $base64 = [System.Convert]::ToBase64String($certificate.RawData)',
-    '  $present = @($sp.keyCredentials | Where-Object { $_.customKeyIdentifier -eq $certificate.Thumbprint -or $_.key -eq $base64 })',
-    "  if ($present.Count -gt 0) { Write-Host ($appId + ': certificate ' + $certificate.Thumbprint + ' already present'); continue }",
-    "  if (@($sp.keyCredentials | Where-Object { -not $_.key }).Count -gt 0) { throw ($appId + ': a key read back without its value; sending it again would destroy it. Stopped.') }",
-    '  $keys = @($sp.keyCredentials | ForEach-Object {',
-    '    $kept = @{ keyId = $_.keyId; type = $_.type; usage = $_.usage; key = $_.key }',
-    "    foreach ($field in 'displayName', 'customKeyIdentifier', 'startDateTime', 'endDateTime') { if ($null -ne $_[$field]) { $kept[$field] = $_[$field] } }",
-    '    $kept',
-    '  })',
-    "  $keys += @{ type = 'AsymmetricX509Cert'; usage = 'Verify'; key = $base64; displayName = $certificate.Subject;",
-    "    startDateTime = $certificate.NotBefore.ToUniversalTime().ToString('o'); endDateTime = $certificate.NotAfter.ToUniversalTime().ToString('o') }",
-    '  $body = @{ keyCredentials = $keys } | ConvertTo-Json -Depth 6',
-    '  Invoke-MgGraphRequest -Method PATCH -Uri ("$graph/v1.0/servicePrincipals/" + $sp.id) -Body $body -ContentType \'application/json\'',
-    '  $sp = Invoke-MgGraphRequest -Method GET -Uri $uri',
-    "  if (-not ($sp.keyCredentials | Where-Object { $_.key -eq $base64 })) { throw ($appId + ': the certificate is not there after the write') }",
-    '}',
-  ].join('\n')
-}
-
-function printMsol(step: ServicePrincipalKeyStep): string {
-  return [
-    `# ${step.displayName}: the seed's MSOnline path (Windows PowerShell 5.1; MSOnline was retired in 2025)`,
-    `$appId = ${quote(step.appId)}`,
-    '$existing = @(Get-MsolServicePrincipalCredential -AppPrincipalId $appId -ReturnKeyValues $true)',
-    "$existing | ConvertTo-Json -Depth 4 | Set-Content -Path (Join-Path $backupFolder ($appId + '.json'))",
-    'foreach ($certificate in $certificates) {',
-    '  $base64 = [System.Convert]::ToBase64String($certificate.RawData)',
-    "  if ($existing | Where-Object { $_.Value -eq $base64 }) { Write-Host ($appId + ': certificate ' + $certificate.Thumbprint + ' already present'); continue }",
-    '  New-MsolServicePrincipalCredential -AppPrincipalId $appId -Type Asymmetric -Usage Verify -Value $base64 -StartDate $certificate.NotBefore -EndDate $certificate.NotAfter',
-    '}',
-    'Get-MsolServicePrincipalCredential -AppPrincipalId $appId -ReturnKeyValues $true | Select-Object KeyId, Type, Usage, StartDate, EndDate',
-  ].join('\n')
 }

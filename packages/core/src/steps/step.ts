@@ -33,6 +33,8 @@ export interface Decision {
 
 export interface PrintOptions {
   entra: EntraPath
+  /** The run's input, as decide sees it (account names, dropExpiredKeys, allowPlainMailUser, …). */
+  input: ValidInput
 }
 
 /**
@@ -44,6 +46,9 @@ export interface StepKind<S, O> {
   title(step: S): string
   observe(step: S, context: StepContext): Promise<O>
   decide(step: S, observed: O, context: StepContext): Decision
+  /** PowerShell that only reads and adds to $blocked what decide would block on (or throws where decide throws). */
+  printCheck?(step: S, options: PrintOptions): string
+  /** PowerShell that makes the changes decide would plan, deciding nothing decide does not. */
   print(step: S, options: PrintOptions): string
   /** The state an action is about to replace, read just before it runs (for the journal). */
   before?(step: S, action: Action, context: StepContext): Promise<unknown>
