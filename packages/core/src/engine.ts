@@ -2,10 +2,13 @@ import { type Action, exchangeWriteCmdlets } from './actions'
 import { assertCertificateUsable, parseCertificate } from './certificate'
 import { executeEntraAction } from './entra-actions'
 import { isTeamsOAuthError, TeamsOAuthError, toTeamsOAuthError } from './errors'
-import { emptyJournal, type Journal, type JournalEntry } from './journal'
-import { isExchangeNotFound, type Targets } from './ports'
+import type { ValidInput } from './input'
+import { emptyJournal, type Journal, type JournalEntry, sealJournal } from './journal'
+import { bindJournal, checkJournal, undoOf } from './journal-check'
+import { isExchangeNotFound, readFound, type Targets } from './ports'
 import type { Runbook } from './runbook'
 import { kindOf, type PlannedAction, type Step, type StepContext } from './steps'
+import { createdObject, pinOf, sameName } from './steps/step'
 
 export interface PlanStep {
   id: string
@@ -39,7 +42,7 @@ export type RunEvent =
   | { type: 'action-start'; step: string; title: string; action: Action; reason: string }
   | { type: 'action-done'; step: string; title: string; action: Action; changed: boolean }
   | { type: 'action-failed'; step: string; title: string; action: Action; error: TeamsOAuthError }
-  | { type: 'undo'; step: string; title: string; action: Action; skipped?: string }
+  | { type: 'undo'; step: string; title: string; action: Action; target?: string; skipped?: string }
 
 export interface RunOptions {
   now?: Date
@@ -101,36 +104,6 @@ export async function plan(runbook: Runbook, targets: Targets, options: RunOptio
   return { runbook, createdAt: now.toISOString(), steps, actions, blocked }
 }
 
-/** The undo a step kind writes for a journaled change, given the changes its step made before it. */
-function undoOf(entry: JournalEntry, journal: readonly JournalEntry[]): Action[] {
-  const earlier = journal.filter((e) => e.step === entry.step && e.seq < entry.seq).map((e) => e.action)
-  return kindOf(entry.spec).undo(entry.spec, entry.action, entry.before, entry.result, earlier)
-}
-
-/** JSON with every object's keys in order, so two values compare by content alone. */
-const canonical = (value: unknown): string =>
-  JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-        )
-      : v,
-  )
-
-/** Refuses, before any change, a journal whose undo is not what teams-oauth writes for its changes. */
-function checkJournal(journal: Journal) {
-  for (const entry of journal.entries) {
-    const expected = undoOf(entry, journal.entries)
-    const unknown = entry.undo.find((a) => a.system === 'exchange' && !exchangeWriteCmdlets.has(a.cmdlet))
-    if (entry.spec.id !== entry.step || unknown || canonical(expected) !== canonical(entry.undo))
-      throw new TeamsOAuthError(
-        'JOURNAL_INVALID',
-        `journal: entry ${entry.seq} (${entry.title}) does not undo its change the way teams-oauth would; the file was changed after apply wrote it. Nothing was rolled back.`,
-        { field: 'journal', seq: entry.seq },
-      )
-  }
-}
-
 async function execute(
   targets: Targets,
   action: Action,
@@ -187,6 +160,15 @@ export async function apply(
   const context = contextFor(planned.runbook, targets, now)
   const journal = options.journal ?? emptyJournal()
   assertNotBlocked(planned)
+  // refused before the first change: an edited journal, or one of another organisation or tenant
+  checkJournal(journal)
+  await bindJournal(journal, targets)
+  const save = async () => {
+    sealJournal(journal)
+    await options.onJournal?.(journal)
+  }
+  // what an earlier run sent but never heard back about is read back first
+  if (await resolveUnconfirmed(journal, targets)) await save()
   let changes = 0
   for (const planStep of planned.steps) {
     const step = planned.runbook.steps.find((s) => s.id === planStep.id)
@@ -201,28 +183,57 @@ export async function apply(
       options.onEvent?.({ type: 'action-start', ...base, reason })
       let entry: JournalEntry | null = null
       const record = async (before: unknown, result: unknown, unconfirmed: boolean) => {
-        if (!entry) {
-          entry = {
-            seq: (journal.entries.at(-1)?.seq ?? 0) + 1,
-            at: new Date().toISOString(),
-            step: step.id,
-            spec: step,
-            title: planStep.title,
-            action,
-            before: before ?? null,
-            result: null,
-            undo: [],
-          }
-          journal.entries.push(entry)
+        const current: JournalEntry = entry ?? {
+          seq: (journal.entries.at(-1)?.seq ?? 0) + 1,
+          at: new Date().toISOString(),
+          step: step.id,
+          spec: step,
+          title: planStep.title,
+          action,
+          before: before ?? null,
+          result: null,
+          undo: [],
+          hash: '',
         }
-        entry.result = result ?? null
-        if (unconfirmed) entry.unconfirmed = true
-        else delete entry.unconfirmed
-        entry.undo = undoOf(entry, journal.entries)
-        await options.onJournal?.(journal)
+        if (!entry) journal.entries.push(current)
+        entry = current
+        current.result = result ?? null
+        if (unconfirmed) current.unconfirmed = true
+        else delete current.unconfirmed
+        current.undo = undoOf(current, journal.entries)
+        await save()
       }
       try {
         const readBefore = kind.before ? await kind.before(step, action, context) : null
+        if (action.system === 'exchange') {
+          // journaled before it is sent: its answer may never come back
+          await record(readBefore, null, true)
+          let result: unknown
+          try {
+            ;({ result } = await execute(targets, action))
+          } catch (error) {
+            const outcome = await kind.landed?.(step, action, context).then(
+              (landed) => ({ landed }),
+              () => null,
+            )
+            if (outcome?.landed) {
+              changes++
+              await record(readBefore, outcome.landed.result, false)
+            } else if (outcome && journal.entries.at(-1) === entry) {
+              // read back and not there: the change never happened, so it is no change of the journal's
+              journal.entries.pop()
+              await save()
+            }
+            throw error
+          }
+          // a create is undone by its Guid: read it back when the answer did not carry one
+          if (action.cmdlet.startsWith('New-') && !createdObject(result))
+            result = (await kind.landed?.(step, action, context))?.result ?? result
+          options.onEvent?.({ type: 'action-done', ...base, changed: true })
+          changes++
+          await record(readBefore, result, false)
+          continue
+        }
         // an Entra write is recorded with its backup before it is sent: its outcome may never be confirmed
         const { result, before, changed } = await execute(targets, action, (backup) =>
           record(backup, null, true),
@@ -239,6 +250,40 @@ export async function apply(
     }
   }
   return { journal, changes }
+}
+
+/** A context to read back one journaled change, pinned where the change was. */
+const entryContext = (entry: JournalEntry, targets: Targets): StepContext => {
+  const dc = entry.action.system === 'exchange' ? entry.action.params.DomainController : undefined
+  return {
+    input: { domainController: typeof dc === 'string' ? dc : undefined } as ValidInput,
+    targets,
+    now: new Date(),
+    certificates: [],
+  }
+}
+
+/**
+ * Reads back each Exchange change whose answer never came: landed, it gets its result (a create's
+ * Guid) and its undo; not there, it is marked notApplied. One that cannot be read stays unconfirmed.
+ */
+async function resolveUnconfirmed(journal: Journal, targets: Targets): Promise<boolean> {
+  let changed = false
+  for (const entry of journal.entries) {
+    if (!entry.unconfirmed || entry.action.system !== 'exchange' || entry.undoneAt) continue
+    const kind = kindOf(entry.spec)
+    const outcome = await kind.landed?.(entry.spec, entry.action, entryContext(entry, targets)).then(
+      (landed) => ({ landed }),
+      () => null,
+    )
+    if (!outcome) continue
+    delete entry.unconfirmed
+    if (outcome.landed) entry.result = outcome.landed.result ?? null
+    else entry.notApplied = true
+    entry.undo = undoOf(entry, journal.entries)
+    changed = true
+  }
+  return changed
 }
 
 export interface VerifyStep {
@@ -285,13 +330,31 @@ export interface RollbackOptions extends RunOptions {
   onJournal?: (journal: Journal) => void | Promise<void>
 }
 
-export interface RollbackResult {
-  undone: { step: string; title: string; action: Action; skipped?: string }[]
+export interface UndoneAction {
+  step: string
+  title: string
+  action: Action
+  /** The object the undo acts on, as read back by its Guid: "mail user TeamsScheduler (<guid>)". */
+  target?: string
+  skipped?: string
 }
 
+export interface RollbackResult {
+  undone: UndoneAction[]
+}
+
+const refusedTarget = (entry: JournalEntry, what: string, found: unknown) =>
+  new TeamsOAuthError(
+    'JOURNAL_INVALID',
+    `journal: entry ${entry.seq} (${entry.title}) would undo ${what}, but the object of that Guid is ${String((found as { Name?: unknown }).Name)}, not the one teams-oauth ${entry.action.system === 'exchange' && entry.action.cmdlet.startsWith('New-') ? 'created' : 'changed'}; the journal was changed after apply wrote it, or it is another organisation's. Nothing was rolled back.`,
+    { field: 'journal', seq: entry.seq },
+  )
+
 /**
- * Undoes a journal, newest change first: removes only what this tool created and sets back only what
- * it changed. Something already gone is skipped, so a rollback can be run again.
+ * Undoes a journal, newest change first by sequence: removes only what this tool created (by the Guid
+ * it recorded, read back first) and sets back only what it changed. Refuses, before any change, a
+ * journal that was edited, is another organisation's, or points at an object it did not create.
+ * Something already gone is skipped, so a rollback can be run again.
  */
 export async function rollback(
   journal: Journal,
@@ -299,34 +362,82 @@ export async function rollback(
   options: RollbackOptions = {},
 ): Promise<RollbackResult> {
   checkJournal(journal)
-  const undone: RollbackResult['undone'] = []
-  for (const entry of [...journal.entries].reverse()) {
-    if (entry.undoneAt) continue
+  await bindJournal(journal, targets)
+  if ((await resolveUnconfirmed(journal, targets)) && !options.whatIf) {
+    sealJournal(journal)
+    await options.onJournal?.(journal)
+  }
+  // every check before the first change: each object an undo acts on is read back by its Guid
+  const work: { entry: JournalEntry; target?: string; skipped?: string }[] = []
+  for (const entry of [...journal.entries].sort((a, b) => b.seq - a.seq)) {
+    if (entry.undoneAt || entry.notApplied) continue
+    if (entry.undo.length === 0) {
+      work.push({ entry })
+      continue
+    }
+    if (entry.unconfirmed && entry.action.system === 'exchange') {
+      work.push({
+        entry,
+        skipped: 'its outcome was never confirmed; run apply again to read it back, then roll back',
+      })
+      continue
+    }
+    const target = kindOf(entry.spec).target?.(entry.spec, entry.action, entry.before, entry.result)
+    if (!target) {
+      if (entry.undo.some((a) => a.system === 'exchange'))
+        throw new TeamsOAuthError(
+          'JOURNAL_INVALID',
+          `journal: entry ${entry.seq} (${entry.title}) names no Guid of the object its undo acts on, and teams-oauth does not undo by a name alone. Nothing was rolled back.`,
+          { field: 'journal', seq: entry.seq },
+        )
+      work.push({ entry })
+      continue
+    }
+    const [found] = await readFound(targets.exchange, {
+      cmdlet: target.read,
+      params: { Identity: target.guid, ...(entry.action.system === 'exchange' ? pinOf(entry.action) : {}) },
+    })
+    const described = `${target.what} (${target.guid})`
+    if (!found) {
+      work.push({ entry, target: described, skipped: 'already gone' })
+      continue
+    }
+    if (
+      String(found.Guid).toLowerCase() !== target.guid.toLowerCase() ||
+      !sameName(String(found.Name), target.name)
+    )
+      throw refusedTarget(entry, described, found)
+    work.push({ entry, target: described })
+  }
+  const undone: UndoneAction[] = []
+  for (const { entry, target, skipped: entrySkipped } of work) {
     for (const action of [...entry.undo].reverse()) {
-      const base = { step: entry.step, title: entry.title, action }
+      const base = { step: entry.step, title: entry.title, action, ...(target ? { target } : {}) }
       if (options.whatIf) {
-        undone.push(base)
+        undone.push(entrySkipped ? { ...base, skipped: entrySkipped } : base)
         continue
       }
-      let skipped: string | undefined
-      try {
-        const { changed } = await execute(targets, action)
-        if (!changed) skipped = 'already undone'
-      } catch (error) {
-        if (!(action.system === 'exchange' && isExchangeNotFound(error))) {
-          throw isTeamsOAuthError(error)
-            ? new TeamsOAuthError(error.code, `rollback of ${entry.title}: ${error.message}`, {
-                ...error.data,
-                step: entry.step,
-              })
-            : error
+      let skipped = entrySkipped
+      if (!skipped) {
+        try {
+          const { changed } = await execute(targets, action)
+          if (!changed) skipped = 'already undone'
+        } catch (error) {
+          if (!(action.system === 'exchange' && isExchangeNotFound(error))) {
+            throw isTeamsOAuthError(error)
+              ? new TeamsOAuthError(error.code, `rollback of ${entry.title}: ${error.message}`, {
+                  ...error.data,
+                  step: entry.step,
+                })
+              : error
+          }
+          skipped = 'already gone'
         }
-        skipped = 'already gone'
       }
       options.onEvent?.({ type: 'undo', ...base, ...(skipped ? { skipped } : {}) })
       undone.push(skipped ? { ...base, skipped } : base)
     }
-    if (!options.whatIf) {
+    if (!options.whatIf && !(entry.unconfirmed && entry.action.system === 'exchange')) {
       // marked in the journal as it goes, so a later rollback of the same file does not undo it again
       entry.undoneAt = new Date().toISOString()
       await options.onJournal?.(journal)

@@ -31,6 +31,7 @@ export {
   type RunEvent,
   type RunOptions,
   rollback,
+  type UndoneAction,
   type VerifyReport,
   type VerifyStep,
   verify,
@@ -49,7 +50,18 @@ export {
   type RunbookInput,
   type ValidInput,
 } from './input'
-export { emptyJournal, type Journal, type JournalEntry, journalSchema, parseJournal } from './journal'
+export {
+  emptyJournal,
+  type Journal,
+  type JournalEntry,
+  type JournalOrganisation,
+  journalOrganisationSchema,
+  journalSchema,
+  journalVersion,
+  parseJournal,
+  sealJournal,
+} from './journal'
+export { assertJournalOf, bindJournal, checkJournal, isOwnStep, organisationOf } from './journal-check'
 export {
   isExpired,
   type KeyMerge,

@@ -13,6 +13,11 @@ export interface FaultSwitches {
   dropConnection(options: { atRequest: number; afterWrite?: boolean }): void
   /** PowerShell door: the n-th forwarded call from now makes the stand-in kill its own process. */
   killSession(options: { atCall: number }): void
+  /**
+   * The n-th Exchange write from now lands, then its answer is lost: the call fails (in process), or,
+   * with `killSession`, the PowerShell stand-in kills its own process instead of answering.
+   */
+  loseAnswer(options: { atExchangeWrite: number; killSession?: boolean }): void
   reset(): void
 }
 
@@ -20,6 +25,9 @@ export interface FaultHooks {
   nextGraphRequest(): GraphFault | null
   nextCmdletCall(): { kill: boolean }
 }
+
+/** How an answer is lost after its write landed. */
+export type LostAnswer = 'error' | 'kill'
 
 const positive = (n: number, what: string) => {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`${what} must be a whole number from 1`)
@@ -34,6 +42,8 @@ export class Faults implements FaultSwitches, FaultHooks {
   private throttles: { status: 429 | 503; retryAfterSeconds: number }[] = []
   private drops = new Map<number, boolean>()
   private kills = new Set<number>()
+  private exchangeWrites = 0
+  private lostAnswers = new Map<number, LostAnswer>()
 
   failWrite(n: number): void {
     positive(n, 'failWrite(n)')
@@ -60,7 +70,16 @@ export class Faults implements FaultSwitches, FaultHooks {
     this.kills.add(this.cmdletCalls + options.atCall)
   }
 
+  loseAnswer(options: { atExchangeWrite: number; killSession?: boolean }): void {
+    positive(options.atExchangeWrite, 'loseAnswer({ atExchangeWrite })')
+    this.lostAnswers.set(
+      this.exchangeWrites + options.atExchangeWrite,
+      options.killSession ? 'kill' : 'error',
+    )
+  }
+
   reset(): void {
+    this.lostAnswers.clear()
     this.failingWrites.clear()
     this.throttles = []
     this.drops.clear()
@@ -71,6 +90,14 @@ export class Faults implements FaultSwitches, FaultHooks {
   nextWrite(): boolean {
     this.writes += 1
     return this.failingWrites.delete(this.writes)
+  }
+
+  /** Counts one Exchange write that landed; how its answer is lost, or null when it is not. */
+  nextExchangeWriteLanded(): LostAnswer | null {
+    this.exchangeWrites += 1
+    const lost = this.lostAnswers.get(this.exchangeWrites) ?? null
+    this.lostAnswers.delete(this.exchangeWrites)
+    return lost
   }
 
   nextGraphRequest(): GraphFault | null {

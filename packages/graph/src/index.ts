@@ -7,6 +7,7 @@ export {
   type GraphRetryOptions,
   graphEntra,
   sameKey,
+  tenantIdOfToken,
 } from './graph-entra'
 export { graphResponseError, servicePrincipalNotFoundError } from './graph-errors'
 export { parseRetryAfter } from './retry-after'
