@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { TeamsOAuthError } from '@teams-oauth/core'
 import type { FakeTenant } from '@teams-oauth/fakes'
@@ -49,7 +50,10 @@ export async function loadFake(
         },
       )
   }
-  const tenant = previous ? createFakeTenant({ state: previous.state as never }) : createFakeTenant()
+  // a new state file is an organisation of its own; the unkept fake keeps the fixed ids of the default
+  const tenant = previous
+    ? createFakeTenant({ state: previous.state as never })
+    : createFakeTenant(file ? { ids: { organizationGuid: randomUUID(), tenantId: randomUUID() } } : undefined)
   // A testing aid: make the fake fail its Nth write, to watch a run fail and resume.
   const failWrite = Number(env.TEAMS_OAUTH_FAKE_FAIL_WRITE)
   if (Number.isInteger(failWrite) && failWrite > 0) tenant.faults.failWrite(failWrite)
