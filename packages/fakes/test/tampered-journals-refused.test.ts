@@ -10,7 +10,7 @@ import {
   TeamsOAuthError,
 } from '@teams-oauth/core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createFakeTenant, type FakeState, type FakeTenant, scenarios } from '../src/index'
+import { createFakeTenant, type FakeState, scenarios } from '../src/index'
 
 const runbook = buildRunbook({ profile: 'all', domain: 'contoso.com' })
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T
@@ -150,6 +150,28 @@ const tampers: Tamper[] = [
     'a partner application pointed at Exchange Online by name and guid, hash chain recomputed',
     (j, s) => {
       pointAt(find(j, 'New-PartnerApplication'), hybridApp(s).guid, 'Exchange Online')
+      sealJournal(j)
+    },
+  ],
+  [
+    'a partner application entry made the hybrid one throughout (step, action, result, undo), hash chain recomputed',
+    (j, s) => {
+      const entry = find(j, 'New-PartnerApplication')
+      const spec = entry.spec as Extract<JournalEntry['spec'], { kind: 'partnerApplication' }>
+      const hybrid = hybridApp(s)
+      spec.name = hybrid.name
+      spec.applicationIdentifier = hybrid.applicationIdentifier
+      spec.linkedAccount = hybrid.linkedAccount
+      if (entry.action.system === 'exchange')
+        entry.action.params = {
+          ...entry.action.params,
+          Name: hybrid.name,
+          ApplicationIdentifier: hybrid.applicationIdentifier,
+          LinkedAccount: hybrid.linkedAccount,
+        }
+      const result = entry.result as Record<string, unknown>[]
+      result[0]!.ApplicationIdentifier = hybrid.applicationIdentifier
+      pointAt(entry, hybrid.guid, hybrid.name)
       sealJournal(j)
     },
   ],
@@ -294,12 +316,11 @@ const tampers: Tamper[] = [
 ]
 
 describe('a tampered journal', () => {
-  let tenant: FakeTenant
   let journal: Journal
   let configured: FakeState
 
   beforeAll(async () => {
-    tenant = createFakeTenant()
+    const tenant = createFakeTenant()
     ;({ journal } = await apply(await plan(runbook, tenant), tenant))
     configured = tenant.state()
   })
@@ -310,7 +331,9 @@ describe('a tampered journal', () => {
 
   it.each(tampers)('is refused by rollback before any change (%s)', async (_name, tamper) => {
     const tampered = copy(journal)
-    tamper(tampered, configured)
+    tamper(tampered, copy(configured))
+    // each on its own copy of the configured organisation, so one tamper's damage cannot hide another's
+    const tenant = createFakeTenant({ state: configured })
     const writes = tenant.changes.length
     const error = await rollback(parseJournal(copy(tampered)), tenant).then(
       () => null,
