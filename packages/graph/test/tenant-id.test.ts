@@ -34,7 +34,9 @@ describe("graphEntra's tenant id, which a journal is bound to", () => {
     server.resetHandlers(...handlers)
     const entra = graphEntra({ tokenProvider: async () => 'an-opaque-token', sleep: async () => {} })
     expect(await entra.tenantId?.()).toBe(tenantId)
-    expect(handlers.stats.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /organization?$select=id'])
+    expect(handlers.stats.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /organization?$select=id',
+    ])
   })
 
   it('is not taken from a token that is not a JWT or names no tenant', () => {
