@@ -60,6 +60,10 @@ export async function loadFake(
   // …or make the PowerShell stand-in kill its own process at its Nth call (with --exchange fake-pwsh).
   const killSession = Number(env.TEAMS_OAUTH_FAKE_KILL_SESSION)
   if (Number.isInteger(killSession) && killSession > 0) tenant.faults.killSession({ atCall: killSession })
+  // …or make its Nth Exchange write land and its answer die with the session (the stand-in kills itself).
+  const loseAnswer = Number(env.TEAMS_OAUTH_FAKE_LOSE_ANSWER)
+  if (Number.isInteger(loseAnswer) && loseAnswer > 0)
+    tenant.faults.loseAnswer({ atExchangeWrite: loseAnswer, killSession: true })
   return {
     tenant,
     save() {
