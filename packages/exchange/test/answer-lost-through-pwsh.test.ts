@@ -1,4 +1,4 @@
-import { apply, buildRunbook, emptyJournal, plan, rollback, TeamsOAuthError } from '@teams-oauth/core'
+import { apply, buildRunbook, emptyJournal, plan, rollback, type TeamsOAuthError } from '@teams-oauth/core'
 import { createFakeTenant, scenarios } from '@teams-oauth/fakes'
 import { pwshTestGate } from '@teams-oauth/powershell'
 import { describe, expect, it } from 'vitest'
@@ -32,7 +32,10 @@ describe.runIf(pwsh.run)('an Exchange write whose answer dies with the pwsh sess
       expect(journal.entries.filter((e) => e.action.system === 'exchange').length, `write ${n}`).toBe(n)
       await apply(await plan(runbook, targets), targets, { journal })
       expect(current.state(), `write ${n}`).toEqual(end)
-      expect(journal.entries.some((e) => e.unconfirmed), `write ${n}`).toBe(false)
+      expect(
+        journal.entries.some((e) => e.unconfirmed),
+        `write ${n}`,
+      ).toBe(false)
       await rollback(journal, targets)
       expect(current.state(), `write ${n}`).toEqual(start)
     }

@@ -349,6 +349,16 @@ describe('a tampered journal', () => {
     const own = createFakeTenant()
     const start = own.state()
     const { journal: written } = await apply(await plan(runbook, own), own)
+    // every removal goes by the Guid its create returned, never by a name
+    const removals = written.entries.flatMap((e) =>
+      e.undo.flatMap((u) =>
+        u.system === 'exchange' && u.cmdlet.startsWith('Remove-') && !u.cmdlet.endsWith('RoleEntry')
+          ? [{ identity: u.params.Identity, created: (e.result as { Guid: string }[])[0]?.Guid }]
+          : [],
+      ),
+    )
+    expect(removals.length).toBeGreaterThanOrEqual(8)
+    for (const { identity, created } of removals) expect(identity).toBe(created)
     await rollback(parseJournal(copy(written)), own)
     expect(own.state()).toEqual(start)
   })
