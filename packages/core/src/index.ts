@@ -26,12 +26,8 @@ export {
   type PlanAction,
   type PlanStep,
   plan,
-  type RollbackOptions,
-  type RollbackResult,
   type RunEvent,
   type RunOptions,
-  rollback,
-  type UndoneAction,
   type VerifyReport,
   type VerifyStep,
   verify,
@@ -73,6 +69,7 @@ export {
 } from './key-credentials'
 export * from './ports'
 export { profiles } from './profiles'
+export { type RollbackOptions, type RollbackResult, rollback, type UndoneAction } from './rollback'
 export { buildRunbook, type Runbook } from './runbook'
 export { psCall, psValue, quote } from './script/quote'
 export { renderScript, type ScriptOptions } from './script/render'
