@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { TeamsOAuthError } from '@teams-oauth/core'
 import type { FakeTenant } from '@teams-oauth/fakes'
@@ -49,13 +50,20 @@ export async function loadFake(
         },
       )
   }
-  const tenant = previous ? createFakeTenant({ state: previous.state as never }) : createFakeTenant()
+  // a new state file is an organisation of its own; the unkept fake keeps the fixed ids of the default
+  const tenant = previous
+    ? createFakeTenant({ state: previous.state as never })
+    : createFakeTenant(file ? { ids: { organizationGuid: randomUUID(), tenantId: randomUUID() } } : undefined)
   // A testing aid: make the fake fail its Nth write, to watch a run fail and resume.
   const failWrite = Number(env.TEAMS_OAUTH_FAKE_FAIL_WRITE)
   if (Number.isInteger(failWrite) && failWrite > 0) tenant.faults.failWrite(failWrite)
   // …or make the PowerShell stand-in kill its own process at its Nth call (with --exchange fake-pwsh).
   const killSession = Number(env.TEAMS_OAUTH_FAKE_KILL_SESSION)
   if (Number.isInteger(killSession) && killSession > 0) tenant.faults.killSession({ atCall: killSession })
+  // …or make its Nth Exchange write land and its answer die with the session (the stand-in kills itself).
+  const loseAnswer = Number(env.TEAMS_OAUTH_FAKE_LOSE_ANSWER)
+  if (Number.isInteger(loseAnswer) && loseAnswer > 0)
+    tenant.faults.loseAnswer({ atExchangeWrite: loseAnswer, killSession: true })
   return {
     tenant,
     save() {

@@ -1,12 +1,15 @@
-import { type Action, exchangeWriteCmdlets } from './actions'
+import type { Action } from './actions'
 import { assertCertificateUsable, parseCertificate } from './certificate'
-import { executeEntraAction } from './entra-actions'
-import { isTeamsOAuthError, TeamsOAuthError, toTeamsOAuthError } from './errors'
-import { emptyJournal, type Journal, type JournalEntry } from './journal'
-import { isExchangeNotFound, type Targets } from './ports'
+import { TeamsOAuthError, toTeamsOAuthError } from './errors'
+import { execute } from './execute'
+import { emptyJournal, type Journal, type JournalEntry, sealJournal } from './journal'
+import { bindJournal, checkJournal, undoOf } from './journal-check'
+import type { Targets } from './ports'
+import { resolveUnconfirmed } from './read-back'
 import type { Runbook } from './runbook'
 import { runbookNotes } from './runbook-notes'
 import { kindOf, type PlannedAction, type Step, type StepContext } from './steps'
+import { createdObject } from './steps/step'
 
 export interface PlanStep {
   id: string
@@ -50,7 +53,7 @@ export type RunEvent =
       note?: string
     }
   | { type: 'action-failed'; step: string; title: string; action: Action; error: TeamsOAuthError }
-  | { type: 'undo'; step: string; title: string; action: Action; skipped?: string }
+  | { type: 'undo'; step: string; title: string; action: Action; target?: string; skipped?: string }
 
 export interface RunOptions {
   now?: Date
@@ -119,57 +122,6 @@ export async function plan(runbook: Runbook, targets: Targets, options: RunOptio
   }
 }
 
-/** The undo a step kind writes for a journaled change, given the changes its step made before it. */
-function undoOf(entry: JournalEntry, journal: readonly JournalEntry[]): Action[] {
-  const earlier = journal.filter((e) => e.step === entry.step && e.seq < entry.seq).map((e) => e.action)
-  return kindOf(entry.spec).undo(entry.spec, entry.action, entry.before, entry.result, earlier)
-}
-
-/** JSON with every object's keys in order, so two values compare by content alone. */
-const canonical = (value: unknown): string =>
-  JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-        )
-      : v,
-  )
-
-/** Refuses, before any change, a journal whose undo is not what teams-oauth writes for its changes. */
-function checkJournal(journal: Journal) {
-  for (const entry of journal.entries) {
-    const expected = undoOf(entry, journal.entries)
-    const unknown = entry.undo.find((a) => a.system === 'exchange' && !exchangeWriteCmdlets.has(a.cmdlet))
-    if (entry.spec.id !== entry.step || unknown || canonical(expected) !== canonical(entry.undo))
-      throw new TeamsOAuthError(
-        'JOURNAL_INVALID',
-        `journal: entry ${entry.seq} (${entry.title}) does not undo its change the way teams-oauth would; the file was changed after apply wrote it. Nothing was rolled back.`,
-        { field: 'journal', seq: entry.seq },
-      )
-  }
-}
-
-async function execute(
-  targets: Targets,
-  action: Action,
-  beforeWrite?: (before: unknown) => Promise<void>,
-): Promise<{ result: unknown; before?: unknown; changed: boolean }> {
-  if (action.system === 'exchange') {
-    if (!exchangeWriteCmdlets.has(action.cmdlet))
-      throw new TeamsOAuthError(
-        'PLAN_BLOCKED',
-        `teams-oauth does not run ${action.cmdlet} to change Exchange`,
-        {
-          cmdlet: action.cmdlet,
-        },
-      )
-    const { system: _, ...call } = action
-    return { result: await targets.exchange.invoke(call), changed: true }
-  }
-  const { before, changed, result } = await executeEntraAction(targets.entra, action, beforeWrite)
-  return { result, before, changed }
-}
-
 /** PLAN_BLOCKED, before any change, when a step needs a person's action first (an expired auth certificate, …). */
 export function assertNotBlocked(planned: Plan): void {
   if (planned.blocked.length > 0)
@@ -205,6 +157,15 @@ export async function apply(
   const context = contextFor(planned.runbook, targets, now)
   const journal = options.journal ?? emptyJournal()
   assertNotBlocked(planned)
+  // refused before the first change: an edited journal, or one of another organisation or tenant
+  checkJournal(journal)
+  await bindJournal(journal, targets)
+  const save = async () => {
+    sealJournal(journal)
+    await options.onJournal?.(journal)
+  }
+  // what an earlier run sent but never heard back about is read back first
+  if (await resolveUnconfirmed(journal, targets)) await save()
   let changes = 0
   for (const planStep of planned.steps) {
     const step = planned.runbook.steps.find((s) => s.id === planStep.id)
@@ -219,28 +180,57 @@ export async function apply(
       options.onEvent?.({ type: 'action-start', ...base, reason })
       let entry: JournalEntry | null = null
       const record = async (before: unknown, result: unknown, unconfirmed: boolean) => {
-        if (!entry) {
-          entry = {
-            seq: (journal.entries.at(-1)?.seq ?? 0) + 1,
-            at: new Date().toISOString(),
-            step: step.id,
-            spec: step,
-            title: planStep.title,
-            action,
-            before: before ?? null,
-            result: null,
-            undo: [],
-          }
-          journal.entries.push(entry)
+        const current: JournalEntry = entry ?? {
+          seq: (journal.entries.at(-1)?.seq ?? 0) + 1,
+          at: new Date().toISOString(),
+          step: step.id,
+          spec: step,
+          title: planStep.title,
+          action,
+          before: before ?? null,
+          result: null,
+          undo: [],
+          hash: '',
         }
-        entry.result = result ?? null
-        if (unconfirmed) entry.unconfirmed = true
-        else delete entry.unconfirmed
-        entry.undo = undoOf(entry, journal.entries)
-        await options.onJournal?.(journal)
+        if (!entry) journal.entries.push(current)
+        entry = current
+        current.result = result ?? null
+        if (unconfirmed) current.unconfirmed = true
+        else delete current.unconfirmed
+        current.undo = undoOf(current, journal.entries)
+        await save()
       }
       try {
         const readBefore = kind.before ? await kind.before(step, action, context) : null
+        if (action.system === 'exchange') {
+          // journaled before it is sent: its answer may never come back
+          await record(readBefore, null, true)
+          let result: unknown
+          try {
+            ;({ result } = await execute(targets, action))
+          } catch (error) {
+            const outcome = await kind.landed?.(step, action, context).then(
+              (landed) => ({ landed }),
+              () => null,
+            )
+            if (outcome?.landed) {
+              changes++
+              await record(readBefore, outcome.landed.result, false)
+            } else if (outcome && journal.entries.at(-1) === entry) {
+              // read back and not there: the change never happened, so it is no change of the journal's
+              journal.entries.pop()
+              await save()
+            }
+            throw error
+          }
+          // a create is undone by its Guid: read it back when the answer did not carry one
+          if (action.cmdlet.startsWith('New-') && !createdObject(result))
+            result = (await kind.landed?.(step, action, context))?.result ?? result
+          options.onEvent?.({ type: 'action-done', ...base, changed: true })
+          changes++
+          await record(readBefore, result, false)
+          continue
+        }
         // an Entra write is recorded with its backup before it is sent: its outcome may never be confirmed
         const { result, before, changed } = await execute(targets, action, (backup) =>
           record(backup, null, true),
@@ -252,7 +242,14 @@ export async function apply(
           changed,
           ...(typeof note === 'string' ? { note } : {}),
         })
-        if (!changed) continue
+        if (!changed) {
+          // nothing of ours landed (the key was there by the time of the write): no change to undo
+          if (entry && journal.entries.at(-1) === entry) {
+            journal.entries.pop()
+            await save()
+          }
+          continue
+        }
         changes++
         await record(before ?? readBefore, result, false)
       } catch (error) {
@@ -307,61 +304,4 @@ export async function verify(
     steps,
     notes: planned.notes,
   }
-}
-
-export interface RollbackOptions extends RunOptions {
-  /** List what would be undone, change nothing. */
-  whatIf?: boolean
-  /** Called after each entry is undone (and marked so), to keep the file in step. */
-  onJournal?: (journal: Journal) => void | Promise<void>
-}
-
-export interface RollbackResult {
-  undone: { step: string; title: string; action: Action; skipped?: string }[]
-}
-
-/**
- * Undoes a journal, newest change first: removes only what this tool created and sets back only what
- * it changed. Something already gone is skipped, so a rollback can be run again.
- */
-export async function rollback(
-  journal: Journal,
-  targets: Targets,
-  options: RollbackOptions = {},
-): Promise<RollbackResult> {
-  checkJournal(journal)
-  const undone: RollbackResult['undone'] = []
-  for (const entry of [...journal.entries].reverse()) {
-    if (entry.undoneAt) continue
-    for (const action of [...entry.undo].reverse()) {
-      const base = { step: entry.step, title: entry.title, action }
-      if (options.whatIf) {
-        undone.push(base)
-        continue
-      }
-      let skipped: string | undefined
-      try {
-        const { changed } = await execute(targets, action)
-        if (!changed) skipped = 'already undone'
-      } catch (error) {
-        if (!(action.system === 'exchange' && isExchangeNotFound(error))) {
-          throw isTeamsOAuthError(error)
-            ? new TeamsOAuthError(error.code, `rollback of ${entry.title}: ${error.message}`, {
-                ...error.data,
-                step: entry.step,
-              })
-            : error
-        }
-        skipped = 'already gone'
-      }
-      options.onEvent?.({ type: 'undo', ...base, ...(skipped ? { skipped } : {}) })
-      undone.push(skipped ? { ...base, skipped } : base)
-    }
-    if (!options.whatIf) {
-      // marked in the journal as it goes, so a later rollback of the same file does not undo it again
-      entry.undoneAt = new Date().toISOString()
-      await options.onJournal?.(journal)
-    }
-  }
-  return { undone }
 }

@@ -68,7 +68,8 @@ export class TeamsOAuthError extends Error {
   }
 }
 
-export const isTeamsOAuthError = (value: unknown): value is TeamsOAuthError => value instanceof TeamsOAuthError
+export const isTeamsOAuthError = (value: unknown): value is TeamsOAuthError =>
+  value instanceof TeamsOAuthError
 
 /** Turns anything thrown into a TeamsOAuthError, keeping the original as `cause`. */
 export function toTeamsOAuthError(value: unknown, fallback: ErrorCode = 'STEP_FAILED'): TeamsOAuthError {

@@ -27,11 +27,8 @@ export {
   type PlanAction,
   type PlanStep,
   plan,
-  type RollbackOptions,
-  type RollbackResult,
   type RunEvent,
   type RunOptions,
-  rollback,
   type VerifyReport,
   type VerifyStep,
   verify,
@@ -59,7 +56,18 @@ export {
   type RunbookInput,
   type ValidInput,
 } from './input'
-export { emptyJournal, type Journal, type JournalEntry, journalSchema, parseJournal } from './journal'
+export {
+  emptyJournal,
+  type Journal,
+  type JournalEntry,
+  type JournalOrganisation,
+  journalOrganisationSchema,
+  journalSchema,
+  journalVersion,
+  parseJournal,
+  sealJournal,
+} from './journal'
+export { assertJournalOf, bindJournal, checkJournal, isOwnStep, organisationOf } from './journal-check'
 export {
   assertKeyValues,
   identifierHex,
@@ -81,6 +89,7 @@ export {
 } from './key-credentials'
 export * from './ports'
 export { profiles } from './profiles'
+export { type RollbackOptions, type RollbackResult, rollback, type UndoneAction } from './rollback'
 export { buildRunbook, type Runbook } from './runbook'
 export { psCall, psValue, quote } from './script/quote'
 export { renderScript, type ScriptOptions } from './script/render'

@@ -28,10 +28,13 @@ const dnsName = (example: string) =>
     .transform((value) => value.toLowerCase())
 
 /** Exchange's Name and Alias rules, narrowed to what is safe everywhere: letters, digits, '.', '_', '-'. */
+export const accountNamePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
+export { isDnsName }
+
 const accountName = z
   .string()
   .trim()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+  .regex(accountNamePattern, {
     error: (issue) =>
       `${JSON.stringify(issue.input)} is not a usable account name (1-64 letters, digits, '.', '_' or '-', starting with a letter or digit)`,
   })
@@ -79,6 +82,11 @@ export const inputSchema = z
     allowPlainMailUser: z.boolean().default(false),
   })
   .strict()
+  .refine((input) => input.accounts.teams.toLowerCase() !== input.accounts.sfbonline.toLowerCase(), {
+    path: ['accounts'],
+    error: (issue) =>
+      `the Teams account and the Skype for Business Online account are both ${JSON.stringify((issue.input as { accounts: { teams: string } }).accounts.teams)}; one account for both would give the Teams applications the legacy application's full UserApplication and ArchiveApplication rights`,
+  })
 
 export type RunbookInput = z.input<typeof inputSchema>
 export type ValidInput = z.output<typeof inputSchema>
@@ -90,6 +98,8 @@ const fixes: Record<string, string> = {
     'give the FQDN of a domain controller (--domain-controller dc01.contoso.com), or leave it out',
   'accounts.sfbonline': 'give an account name such as SfBOnline-ApplicationAccount',
   'accounts.teams': 'give an account name such as TeamsScheduler',
+  accounts:
+    'give each profile its own account (--teams-account TeamsScheduler --sfbonline-account SfBOnline-ApplicationAccount)',
   entra: `choose one of ${entraPaths.join(', ')} (--entra graph)`,
   graphUrl:
     'give one of https://graph.microsoft.com, https://graph.microsoft.us, https://dod-graph.microsoft.us, https://microsoftgraph.chinacloudapi.cn (--graph-url)',

@@ -143,6 +143,11 @@ export type ServicePrincipal = z.infer<typeof servicePrincipalSchema>
  */
 export interface EntraPort {
   getServicePrincipal(appId: string): Promise<ServicePrincipal | null>
+  /**
+   * The tenant's id (Graph: the token's tid claim, else GET /organization); null when this path
+   * cannot tell. A journal is bound to it.
+   */
+  tenantId?(): Promise<string | null>
   setKeyCredentials(servicePrincipalId: string, keys: KeyCredentialWrite[]): Promise<void>
   close?(): Promise<void>
 }

@@ -2,7 +2,8 @@ import { appIds, appNames } from './app-ids'
 import type { ProfileName, ValidInput } from './input'
 import type { Step } from './steps'
 
-const address = (name: string, domain: string) =>
+/** The address the procedure gives an application account. */
+export const applicationAccountAddress = (name: string, domain: string) =>
   `${name.endsWith('-ApplicationAccount') ? name : `${name}-ApplicationAccount`}@${domain}`
 
 const servicePrincipalKey = (appId: string): Step => ({
@@ -22,7 +23,7 @@ export function sfbonline(input: ValidInput): Step[] {
       kind: 'mailUser',
       id: `mailUser.${user}`,
       name: user,
-      externalEmailAddress: address(user, input.domain),
+      externalEmailAddress: applicationAccountAddress(user, input.domain),
       applicationAccount: false,
     },
     { kind: 'hiddenFromAddressLists', id: `hidden.${user}`, user },
@@ -48,7 +49,7 @@ export function teams(input: ValidInput): Step[] {
       kind: 'mailUser',
       id: `mailUser.${user}`,
       name: user,
-      externalEmailAddress: address(user, input.domain),
+      externalEmailAddress: applicationAccountAddress(user, input.domain),
       applicationAccount: true,
     },
     { kind: 'hiddenFromAddressLists', id: `hidden.${user}`, user },

@@ -55,6 +55,8 @@ export interface CmdletContext {
 type Handler = (ctx: CmdletContext) => CmdletObject[]
 
 const required = (ctx: CmdletContext, name: string): string => ctx.params.string(name) ?? ''
+/** An identity given as a Guid, as Exchange's identity parameters accept one. */
+const sameText = (a: string, b: string) => a.trim().toLowerCase() === b.toLowerCase()
 const hasWildcard = (value: string) => value.includes('*')
 
 function invalidOperation(ctx: CmdletContext, message: string, target: string): Error {
@@ -67,6 +69,10 @@ function invalidOperation(ctx: CmdletContext, message: string, target: string): 
 function notFound(ctx: CmdletContext, identity: string): Error {
   return objectNotFound(ctx.cmdlet, identity, ctx.domainController)
 }
+
+/** A new object's Guid: fixed per organisation and name (for determinism), unlike any other organisation's. */
+const createdGuid = (state: ExchangeState, kind: string, name: string) =>
+  deterministicGuid(kind, state.organization.guid, name.toLowerCase())
 
 // ---- mail users ----
 
@@ -130,7 +136,7 @@ const newMailUser: Handler = (ctx) => {
     externalEmailAddress: address,
     hiddenFromAddressListsEnabled: false,
     applicationAccount: params.switch('ApplicationAccount'),
-    guid: deterministicGuid('mailUser', state.organization.domain, name.toLowerCase()),
+    guid: createdGuid(state, 'mailUser', name),
   }
   if (!ctx.write(name, () => state.mailUsers.push(user))) return []
   return [mailUserObject(state, user)]
@@ -193,7 +199,15 @@ const newManagementRole: Handler = (ctx) => {
   if (findRole(state, name)) throw objectAlreadyExists(ctx.cmdlet, roleDn(state, name), ctx.domainController)
   let role: ManagementRoleState
   if (params.set === 'UnScopedTopLevelRole') {
-    role = { name, parent: null, roleType: 'UnScoped', builtIn: false, description: '', entries: [] }
+    role = {
+      name,
+      parent: null,
+      roleType: 'UnScoped',
+      builtIn: false,
+      description: '',
+      entries: [],
+      guid: createdGuid(state, 'role', name),
+    }
   } else {
     const parentId = required(ctx, 'Parent')
     const parent = findRole(state, parentId)
@@ -209,6 +223,7 @@ const newManagementRole: Handler = (ctx) => {
       builtIn: false,
       description: params.string('Description') ?? parent.description,
       entries,
+      guid: createdGuid(state, 'role', name),
     }
   }
   if (!ctx.write(name, () => state.roles.push(role))) return []
@@ -221,7 +236,9 @@ const getManagementRole: Handler = (ctx) => {
   const roleType = params.string('RoleType')
   let roles = state.roles
   if (identity !== undefined) {
-    const matched = state.roles.filter((role) => wildcardMatch(identity, role.name))
+    const matched = state.roles.filter(
+      (role) => wildcardMatch(identity, role.name) || sameText(identity, role.guid),
+    )
     if (matched.length === 0 && !hasWildcard(identity)) throw notFound(ctx, identity)
     if (params.switch('GetChildren')) {
       roles = state.roles.filter((r) => matched.some((m) => r.parent?.toLowerCase() === m.name.toLowerCase()))
@@ -406,6 +423,7 @@ const newManagementRoleAssignment: Handler = (ctx) => {
     roleAssignee: recipient.value.name,
     roleAssigneeType: 'User',
     enabled: true,
+    guid: createdGuid(state, 'roleAssignment', name),
   }
   if (!ctx.write(name, () => state.roleAssignments.push(assignment))) return []
   return [roleAssignmentObject(state, assignment)]
@@ -416,7 +434,7 @@ const getManagementRoleAssignment: Handler = (ctx) => {
   let assignments = state.roleAssignments
   const identity = params.string('Identity')
   if (identity !== undefined) {
-    assignments = assignments.filter((a) => wildcardMatch(identity, a.name))
+    assignments = assignments.filter((a) => wildcardMatch(identity, a.name) || sameText(identity, a.guid))
     if (assignments.length === 0 && !hasWildcard(identity)) throw notFound(ctx, identity)
   }
   const roleId = params.string('Role')
@@ -498,6 +516,7 @@ const newPartnerApplication: Handler = (ctx) => {
     useAuthServer: !byMetadata,
     authMetadataUrl: params.string('AuthMetadataUrl') ?? null,
     accountType: params.string('AccountType') ?? 'OrganizationalAccount',
+    guid: createdGuid(state, 'partnerApplication', name),
   }
   if (!ctx.write(name, () => state.partnerApplications.push(app))) return []
   return [partnerApplicationObject(state, app)]

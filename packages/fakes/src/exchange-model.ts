@@ -76,7 +76,7 @@ export function findMailbox(state: ExchangeState, identity: string): MailboxStat
 }
 
 export function findRole(state: ExchangeState, identity: string): ManagementRoleState | null {
-  return state.roles.find((role) => same(role.name, identity)) ?? null
+  return state.roles.find((role) => same(role.name, identity) || same(role.guid, identity)) ?? null
 }
 
 export function findServer(state: ExchangeState, identity: string): ExchangeServerState | null {
@@ -87,7 +87,7 @@ export function findPartnerApplication(
   state: ExchangeState,
   identity: string,
 ): PartnerApplicationState | null {
-  return state.partnerApplications.find((app) => same(app.name, identity)) ?? null
+  return state.partnerApplications.find((app) => same(app.name, identity) || same(app.guid, identity)) ?? null
 }
 
 export function findAuthServer(state: ExchangeState, identity: string): AuthServerState | null {
@@ -95,7 +95,11 @@ export function findAuthServer(state: ExchangeState, identity: string): AuthServ
 }
 
 export function findRoleAssignment(state: ExchangeState, identity: string): RoleAssignmentState | null {
-  return state.roleAssignments.find((assignment) => same(assignment.name, identity)) ?? null
+  return (
+    state.roleAssignments.find(
+      (assignment) => same(assignment.name, identity) || same(assignment.guid, identity),
+    ) ?? null
+  )
 }
 
 export const recipientName = (recipient: Recipient) => recipient.value.name
@@ -148,6 +152,7 @@ export function roleObject(role: ManagementRoleState): CmdletObject {
     ImplicitRecipientWriteScope: 'Organization',
     Description: role.description,
     RoleEntries: role.entries.map((entry) => `(${role.name}) ${entry.name}`),
+    Guid: role.guid,
   }
 }
 
@@ -174,6 +179,7 @@ export function roleAssignmentObject(state: ExchangeState, assignment: RoleAssig
     RecipientWriteScope: 'Organization',
     ConfigWriteScope: 'OrganizationConfig',
     Enabled: assignment.enabled,
+    Guid: assignment.guid,
   }
 }
 
@@ -191,6 +197,7 @@ export function partnerApplicationObject(state: ExchangeState, app: PartnerAppli
     ActAsPermissions: [],
     AppOnlyPermissions: [],
     IssuerIdentifier: '',
+    Guid: app.guid,
   }
 }
 
@@ -267,6 +274,7 @@ export function organizationConfigObject(state: ExchangeState): CmdletObject {
   return {
     Name: state.organization.name,
     Identity: state.organization.name,
+    Guid: state.organization.guid,
     ...ewsObject(state.organization.ews),
   }
 }

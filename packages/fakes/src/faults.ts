@@ -18,6 +18,11 @@ export interface FaultSwitches {
    * changes the tenant, as another administrator writing at that moment would.
    */
   afterGraphRequest(options: { atRequest: number; run: () => void }): void
+  /**
+   * The n-th Exchange write from now lands, then its answer is lost: the call fails (in process), or,
+   * with `killSession`, the PowerShell stand-in kills its own process instead of answering.
+   */
+  loseAnswer(options: { atExchangeWrite: number; killSession?: boolean }): void
   reset(): void
 }
 
@@ -27,6 +32,9 @@ export interface FaultHooks {
   graphRequestServed?(): void
   nextCmdletCall(): { kill: boolean }
 }
+
+/** How an answer is lost after its write landed. */
+export type LostAnswer = 'error' | 'kill'
 
 const positive = (n: number, what: string) => {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`${what} must be a whole number from 1`)
@@ -42,6 +50,8 @@ export class Faults implements FaultSwitches, FaultHooks {
   private drops = new Map<number, boolean>()
   private kills = new Set<number>()
   private afterRequests = new Map<number, () => void>()
+  private exchangeWrites = 0
+  private lostAnswers = new Map<number, LostAnswer>()
 
   failWrite(n: number): void {
     positive(n, 'failWrite(n)')
@@ -80,8 +90,17 @@ export class Faults implements FaultSwitches, FaultHooks {
     run?.()
   }
 
+  loseAnswer(options: { atExchangeWrite: number; killSession?: boolean }): void {
+    positive(options.atExchangeWrite, 'loseAnswer({ atExchangeWrite })')
+    this.lostAnswers.set(
+      this.exchangeWrites + options.atExchangeWrite,
+      options.killSession ? 'kill' : 'error',
+    )
+  }
+
   reset(): void {
     this.afterRequests.clear()
+    this.lostAnswers.clear()
     this.failingWrites.clear()
     this.throttles = []
     this.drops.clear()
@@ -92,6 +111,14 @@ export class Faults implements FaultSwitches, FaultHooks {
   nextWrite(): boolean {
     this.writes += 1
     return this.failingWrites.delete(this.writes)
+  }
+
+  /** Counts one Exchange write that landed; how its answer is lost, or null when it is not. */
+  nextExchangeWriteLanded(): LostAnswer | null {
+    this.exchangeWrites += 1
+    const lost = this.lostAnswers.get(this.exchangeWrites) ?? null
+    this.lostAnswers.delete(this.exchangeWrites)
+    return lost
   }
 
   nextGraphRequest(): GraphFault | null {

@@ -7,6 +7,8 @@ export interface GraphDoorTenant {
     getServicePrincipal(by: { appId: string } | { id: string }): GraphDoorServicePrincipal | null
     listServicePrincipals(filter?: { appId?: string; displayName?: string }): GraphDoorServicePrincipal[]
     patchKeyCredentials(id: string, body: unknown): void
+    /** The tenant's organization object (GET /organization). */
+    organization(): { id: string; displayName: string }
   }
   faultHooks: { nextGraphRequest(): GraphFault | null; graphRequestServed?(): void }
 }
@@ -182,6 +184,12 @@ function serve(
     return json(200, { '@odata.context': contextOf('servicePrincipals', select), value: list })
   }
 
+  if (path === '/organization') {
+    if (method !== 'GET') throw notAllowed(method, path)
+    const organization = project(tenant.graph.organization(), select)
+    return json(200, { '@odata.context': contextOf('organization', select), value: [organization] })
+  }
+
   if (!byAppId && !byId) {
     throw new GraphAnswerError(
       400,
@@ -259,7 +267,10 @@ function withoutKeyValues(sp: GraphDoorServicePrincipal): GraphDoorServicePrinci
   return { ...sp, keyCredentials: sp.keyCredentials.map((key) => ({ ...key, key: null })) }
 }
 
-function project(sp: GraphDoorServicePrincipal, select: string[] | null): Record<string, unknown> {
+function project(
+  sp: { id: string; [name: string]: unknown },
+  select: string[] | null,
+): Record<string, unknown> {
   if (select === null) return { ...sp }
   const out: Record<string, unknown> = { id: sp.id }
   for (const name of select) if (name in sp) out[name] = sp[name]

@@ -96,7 +96,9 @@ async function handle(
     try {
       send(response, 200, { ok: true, value: await tenant.invokeCmdlet(parsed.data) })
     } catch (error) {
-      send(response, 200, { ok: false, error: doorError(error) })
+      // a write that landed and whose answer is lost with the session: the stand-in dies instead of answering
+      if ((error as { data?: { kill?: unknown } }).data?.kill === true) send(response, 200, { kill: true })
+      else send(response, 200, { ok: false, error: doorError(error) })
     }
     return
   }

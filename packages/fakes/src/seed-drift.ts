@@ -1,4 +1,5 @@
 import { appIds } from '@teams-oauth/core'
+import { deterministicGuid } from './ids'
 import type { FakeSeed } from './seed'
 
 /**
@@ -18,6 +19,7 @@ export const driftScenarios = {
         useAuthServer: true,
         authMetadataUrl: null,
         accountType: 'OrganizationalAccount',
+        guid: deterministicGuid('partnerApplication', state.exchange.organization.domain, 'drift'),
       })
     },
   }),
@@ -33,6 +35,7 @@ export const driftScenarios = {
         builtIn: false,
         description: parent?.description ?? '',
         entries: (parent?.entries ?? []).filter((e) => ['GetItem', 'FindItem'].includes(e.name)),
+        guid: deterministicGuid('role', state.exchange.organization.domain, 'teamsschedulerrole'),
       })
     },
   }),
@@ -49,6 +52,7 @@ export const driftScenarios = {
         useAuthServer: true,
         authMetadataUrl: null,
         accountType: 'OrganizationalAccount',
+        guid: deterministicGuid('partnerApplication', state.exchange.organization.domain, 'name taken'),
       })
     },
   }),

@@ -29,6 +29,14 @@ export interface FakeSeed {
   exchange?: Partial<ExchangeState>
   entra?: Partial<EntraState>
   customize?: (state: FakeState, context: SeedContext) => void
+  /** The organisation's identity (default: fixed ones derived from the domain, for determinism). */
+  ids?: OrganisationIds
+}
+
+/** Get-OrganizationConfig's Guid and the Entra tenant id: what tells one organisation from another. */
+export interface OrganisationIds {
+  organizationGuid: string
+  tenantId: string
 }
 
 export interface SeedContext {
@@ -184,10 +192,11 @@ function servicePrincipal(
 }
 
 /** The default organisation: Contoso's hybrid Exchange 2019 and its Entra tenant. */
-export function defaultState(now: Date = new Date()): FakeState {
+export function defaultState(now: Date = new Date(), ids?: OrganisationIds): FakeState {
   const today = startOfDayUtc(now)
   const domain = 'contoso.com'
-  const tenantId = deterministicGuid('tenant', domain)
+  const tenantId = ids?.tenantId ?? deterministicGuid('tenant', domain)
+  const organizationGuid = ids?.organizationGuid ?? deterministicGuid('organization', domain)
   const auth = authCertificate(addDays(today, -400))
   const web = makeTestCertificate({
     subject: 'CN=mail.contoso.com, O=Contoso, C=US',
@@ -196,7 +205,7 @@ export function defaultState(now: Date = new Date()): FakeState {
   })
   const hybridAccount = 'Exchange Online-ApplicationAccount'
   const exchange: ExchangeState = {
-    organization: { name: 'Contoso', domain, ews: { ...noEwsPolicy } },
+    organization: { name: 'Contoso', guid: organizationGuid, domain, ews: { ...noEwsPolicy } },
     domainControllers: ['dc01.contoso.com', 'dc02.contoso.com'],
     supportsApplicationAccount: true,
     servers: [
@@ -240,6 +249,7 @@ export function defaultState(now: Date = new Date()): FakeState {
         description:
           'This role enables server-to-server applications to access user mailboxes on behalf of users.',
         entries: applicationPermissions.map((name) => ({ name, type: 'WebService', parameters: [] })),
+        guid: deterministicGuid('role', domain, 'userapplication'),
       },
       {
         name: 'ArchiveApplication',
@@ -248,6 +258,7 @@ export function defaultState(now: Date = new Date()): FakeState {
         builtIn: true,
         description: 'This role enables partner applications to archive items in user mailboxes.',
         entries: archivePermissions.map((name) => ({ name, type: 'WebService', parameters: [] })),
+        guid: deterministicGuid('role', domain, 'archiveapplication'),
       },
     ],
     roleAssignments: ['UserApplication', 'ArchiveApplication'].map((role) => ({
@@ -256,6 +267,7 @@ export function defaultState(now: Date = new Date()): FakeState {
       roleAssignee: hybridAccount,
       roleAssigneeType: 'User',
       enabled: true,
+      guid: deterministicGuid('roleAssignment', domain, `${role}-${hybridAccount}`.toLowerCase()),
     })),
     partnerApplications: [
       {
@@ -267,6 +279,7 @@ export function defaultState(now: Date = new Date()): FakeState {
         useAuthServer: true,
         authMetadataUrl: null,
         accountType: 'OrganizationalAccount',
+        guid: deterministicGuid('partnerApplication', domain, 'exchange online'),
       },
     ],
     authConfig: {
@@ -304,7 +317,7 @@ export function defaultState(now: Date = new Date()): FakeState {
 /** The state a seed describes. */
 export function stateFromSeed(seed: FakeSeed = {}): FakeState {
   const now = seed.now ?? new Date()
-  const state = defaultState(now)
+  const state = defaultState(now, seed.ids)
   Object.assign(state.exchange, JSON.parse(JSON.stringify(seed.exchange ?? {})))
   Object.assign(state.entra, JSON.parse(JSON.stringify(seed.entra ?? {})))
   seed.customize?.(state, { today: startOfDayUtc(now) })
@@ -347,6 +360,11 @@ function applyLegacy(state: FakeState) {
       roleAssignee: name,
       roleAssigneeType: 'User',
       enabled: true,
+      guid: deterministicGuid(
+        'roleAssignment',
+        exchange.organization.domain,
+        `${role}-${name}`.toLowerCase(),
+      ),
     })
   }
   exchange.partnerApplications.push({
@@ -358,6 +376,7 @@ function applyLegacy(state: FakeState) {
     useAuthServer: true,
     authMetadataUrl: null,
     accountType: 'OrganizationalAccount',
+    guid: deterministicGuid('partnerApplication', exchange.organization.domain, 'sfbonline'),
   })
   uploadCurrentAuthCertificate(state, [appIds.skypeForBusinessOnline])
 }
@@ -480,10 +499,48 @@ export const scenarios = {
     }),
 
   ...driftScenarios,
+  /**
+   * The admin already made TeamsSchedulerRole by hand: a child of `parent` with only `entries` (by
+   * default without GetDelegate, so the procedure must add it before it removes the others).
+   */
+  adminMadeSchedulerRole: (
+    entries: string[] = ['FindItem', 'GetItem', 'GetUserAvailability'],
+    parent = 'UserApplication',
+  ): FakeSeed =>
+    customize((state) => {
+      const parentRole = state.exchange.roles.find((r) => r.name === parent)
+      if (!parentRole) throw new Error(`the seed has no role ${parent}`)
+      state.exchange.roles.push({
+        name: 'TeamsSchedulerRole',
+        parent,
+        roleType: parentRole.roleType,
+        builtIn: false,
+        description: 'made by hand',
+        entries: parentRole.entries
+          .filter((e) => entries.includes(e.name))
+          .map((e) => ({ ...e, parameters: [...e.parameters] })),
+        guid: deterministicGuid('role', state.exchange.organization.domain, 'teamsschedulerrole'),
+      })
+    }),
+
+  /** An unrelated mail user that happens to be named TeamsScheduler, with an address of its own. */
+  unrelatedTeamsSchedulerMailUser: (address = 'someone@fabrikam.com'): FakeSeed =>
+    customize((state) => {
+      state.exchange.mailUsers.push({
+        name: 'TeamsScheduler',
+        alias: 'TeamsScheduler',
+        displayName: 'TeamsScheduler',
+        externalEmailAddress: `SMTP:${address}`,
+        hiddenFromAddressListsEnabled: false,
+        applicationAccount: false,
+        guid: deterministicGuid('mailUser', state.exchange.organization.domain, 'teamsscheduler'),
+      })
+    }),
 
   /** Several scenarios at once, applied in order. */
   combine: (...seeds: FakeSeed[]): FakeSeed => ({
     now: seeds.find((s) => s.now)?.now,
+    ids: seeds.find((s) => s.ids)?.ids,
     exchange: Object.assign({}, ...seeds.map((s) => s.exchange ?? {})),
     entra: Object.assign({}, ...seeds.map((s) => s.entra ?? {})),
     customize: (state, context) => {

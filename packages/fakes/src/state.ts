@@ -82,6 +82,7 @@ export const managementRoleSchema = z.object({
   builtIn: z.boolean(),
   description: z.string(),
   entries: z.array(roleEntrySchema),
+  guid: z.string(),
 })
 export type ManagementRoleState = z.infer<typeof managementRoleSchema>
 
@@ -92,6 +93,7 @@ export const roleAssignmentSchema = z.object({
   roleAssignee: z.string(),
   roleAssigneeType: z.string(),
   enabled: z.boolean(),
+  guid: z.string(),
 })
 export type RoleAssignmentState = z.infer<typeof roleAssignmentSchema>
 
@@ -105,6 +107,7 @@ export const partnerApplicationSchema = z.object({
   useAuthServer: z.boolean(),
   authMetadataUrl: z.string().nullable(),
   accountType: z.string(),
+  guid: z.string(),
 })
 export type PartnerApplicationState = z.infer<typeof partnerApplicationSchema>
 
@@ -129,7 +132,8 @@ export const authServerSchema = z.object({
 export type AuthServerState = z.infer<typeof authServerSchema>
 
 export const exchangeStateSchema = z.object({
-  organization: z.object({ name: z.string(), domain: z.string(), ews: ewsPolicySchema }),
+  /** guid: Get-OrganizationConfig's Guid, what a journal is bound to. */
+  organization: z.object({ name: z.string(), guid: z.string(), domain: z.string(), ews: ewsPolicySchema }),
   domainControllers: z.array(z.string()),
   /** Whether this build's New-MailUser has -ApplicationAccount (recent builds only). */
   supportsApplicationAccount: z.boolean(),

@@ -24,7 +24,7 @@ import {
 } from './entra-model'
 import { exchangeCmdlets } from './exchange-cmdlets'
 import { commandNotFound, domainControllerUnavailable, exchangeError } from './exchange-errors'
-import { type FaultHooks, type FaultSwitches, Faults, type GraphFault } from './faults'
+import { type FaultHooks, type FaultSwitches, Faults, type GraphFault, type LostAnswer } from './faults'
 import { msolCmdlets, msolError } from './msol-cmdlets'
 import { type FakeSeed, stateFromSeed } from './seed'
 import { cloneState, type FakeState, fakeStateSchema, type StoredKeyCredential } from './state'
@@ -50,6 +50,8 @@ export interface FakeTenant extends Targets {
      * Graph does, an existing key re-sent with `key: null` (its keyId known) is accepted and lost.
      */
     patchKeyCredentials(id: string, body: unknown): void
+    /** The tenant's organization object, as GET /organization lists it. */
+    organization(): { id: string; displayName: string }
   }
   /** JSON-serialisable deep copy of the whole model (no change log, no fault switches). */
   state(): FakeState
@@ -67,6 +69,15 @@ export interface FakeTenant extends Targets {
 export type { GraphFault }
 
 const msolCmdletNames = Object.keys(msolCmdlets)
+
+/** What a caller sees when a write landed and its answer did not come back; `kill` tells the pwsh door to die. */
+function answerLost(cmdlet: string, how: LostAnswer): TeamsOAuthError {
+  return new TeamsOAuthError(
+    'POWERSHELL_TIMEOUT',
+    `${cmdlet}: no answer came back (the fake tenant applied the write, then lost its answer on purpose: loseAnswer)`,
+    { cmdlet, lostAnswer: true, kill: how === 'kill' },
+  )
+}
 
 function restoreState(state: unknown): FakeState {
   const parsed = fakeStateSchema.safeParse(state)
@@ -88,6 +99,8 @@ export function createFakeTenant(seed?: FakeSeed | { state: FakeState }): FakeTe
   const model: FakeState = seed && 'state' in seed ? restoreState(seed.state) : stateFromSeed(seed)
   const log = new ChangeLog()
   const faults = new Faults()
+  /** Set when a write of the call in progress landed but its answer is to be lost. */
+  let lostAnswer: LostAnswer | null = null
 
   /** One write: a failWrite fault throws before anything changes; the change log records it after. */
   function write(
@@ -101,6 +114,7 @@ export function createFakeTenant(seed?: FakeSeed | { state: FakeState }): FakeTe
     if (faults.nextWrite()) throw faultError()
     mutate()
     log.record(system, operation, target, detail)
+    if (system === 'exchange') lostAnswer = faults.nextExchangeWriteLanded() ?? lostAnswer
   }
 
   const extraParameters = (cmdlet: string): ParameterSpec[] =>
@@ -170,10 +184,15 @@ export function createFakeTenant(seed?: FakeSeed | { state: FakeState }): FakeTe
 
   /** Output leaves the model as plain JSON, never as live references into it. */
   const invoke = (call: CmdletCall, allowMsol: boolean): Promise<CmdletObject[]> => {
+    lostAnswer = null
     try {
-      return Promise.resolve(cloneState(runCmdlet(call, allowMsol)))
+      const output = cloneState(runCmdlet(call, allowMsol))
+      if (lostAnswer) throw answerLost(call.cmdlet, lostAnswer)
+      return Promise.resolve(output)
     } catch (error) {
       return Promise.reject(error)
+    } finally {
+      lostAnswer = null
     }
   }
 
@@ -218,6 +237,7 @@ export function createFakeTenant(seed?: FakeSeed | { state: FakeState }): FakeTe
   }
 
   const entra: EntraPort = {
+    tenantId: async () => model.entra.tenantId,
     async getServicePrincipal(appId: string): Promise<ServicePrincipal | null> {
       const sp = findServicePrincipal(model.entra, { appId })
       if (!sp) return null
@@ -260,6 +280,7 @@ export function createFakeTenant(seed?: FakeSeed | { state: FakeState }): FakeTe
   }
 
   const graph: FakeTenant['graph'] = {
+    organization: () => ({ id: model.entra.tenantId, displayName: model.exchange.organization.name }),
     getServicePrincipal(by) {
       const sp = findServicePrincipal(model.entra, by)
       return sp ? cloneState(servicePrincipalView(sp, true)) : null
@@ -321,6 +342,7 @@ export function createFakeTenant(seed?: FakeSeed | { state: FakeState }): FakeTe
       dropConnection: (options) => faults.dropConnection(options),
       killSession: (options) => faults.killSession(options),
       afterGraphRequest: (options) => faults.afterGraphRequest(options),
+      loseAnswer: (options) => faults.loseAnswer(options),
       reset: () => faults.reset(),
     },
     faultHooks: {

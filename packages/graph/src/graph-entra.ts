@@ -24,7 +24,7 @@ const select = '$select=id,appId,displayName,keyCredentials'
 /** Entra over Microsoft Graph REST: one-object reads with `$select`, one PATCH; redirects are never followed. */
 export function graphEntra(options: GraphEntraOptions): GraphEntra {
   const apiRoot = graphApiRoot(options.baseUrl)
-  const { send, exhausted, failure, redact } = graphHttp(options)
+  const { send, exhausted, failure, redact, token } = graphHttp(options)
 
   function parseServicePrincipal(url: string, text: string): ServicePrincipal {
     let json: unknown
@@ -101,6 +101,24 @@ export function graphEntra(options: GraphEntraOptions): GraphEntra {
   return {
     apiRoot,
 
+    async tenantId() {
+      // a JWT access token names its tenant; an opaque one does not, so Graph is asked instead
+      const fromToken = tenantIdOfToken(await token())
+      if (fromToken) return fromToken
+      const url = `${apiRoot}/organization?$select=id`
+      const answer = await send('GET', url, undefined, true)
+      if (answer.kind === 'dropped') throw exhausted('GET', url, answer, answer.attempts, 0, null)
+      if (answer.status < 200 || answer.status > 299) throw failure('GET', url, answer)
+      const id = organizationId(answer.text)
+      if (!id)
+        throw new TeamsOAuthError(
+          'GRAPH_REQUEST_FAILED',
+          `Microsoft Graph answered GET ${url} without the tenant's id.`,
+          { method: 'GET', url },
+        )
+      return id
+    },
+
     async getServicePrincipal(appId) {
       if (typeof appId !== 'string' || !guidPattern.test(appId)) {
         throw new TeamsOAuthError('INPUT_INVALID', `appId must be a GUID, got "${String(appId)}".`, {
@@ -133,6 +151,27 @@ export function graphEntra(options: GraphEntraOptions): GraphEntra {
         )
       }
     },
+  }
+}
+
+/** The `tid` claim of a JWT access token; null for an opaque token or one without it. Never logs the token. */
+export function tenantIdOfToken(accessToken: string): string | null {
+  const parts = accessToken.split('.')
+  if (parts.length !== 3 || !parts[1]) return null
+  try {
+    const claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as { tid?: unknown }
+    return typeof claims.tid === 'string' && guidPattern.test(claims.tid) ? claims.tid.toLowerCase() : null
+  } catch {
+    return null
+  }
+}
+
+function organizationId(text: string): string | null {
+  try {
+    const id = (JSON.parse(text) as { value?: { id?: unknown }[] }).value?.[0]?.id
+    return typeof id === 'string' && guidPattern.test(id) ? id.toLowerCase() : null
+  } catch {
+    return null
   }
 }
 

@@ -239,5 +239,5 @@ export function graphHttp(options: GraphEntraOptions) {
     })
   }
 
-  return { send, exhausted, failure, redact }
+  return { send, exhausted, failure, redact, token }
 }

@@ -5,6 +5,7 @@ export {
   type GraphRequestEvent,
   type GraphRetryOptions,
   graphEntra,
+  tenantIdOfToken,
 } from './graph-entra'
 export {
   graphRedirectError,

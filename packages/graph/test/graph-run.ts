@@ -16,6 +16,12 @@ import { graphEntra } from '../src/graph-entra'
 
 export const sfbAppId = '00000004-0000-0ff1-ce00-000000000000'
 
+/** An access token shaped as Entra issues them: a JWT naming the tenant, so no request asks Graph for it. */
+export const tokenOf = (tenant: FakeTenant): string =>
+  ['{"alg":"none"}', JSON.stringify({ tid: tenant.state().entra.tenantId }), 'signature']
+    .map((part, i) => (i < 2 ? Buffer.from(part).toString('base64url') : part))
+    .join('.')
+
 /** The real engine's targets: the fake's Exchange in process, and graphEntra over the fake's Graph door (msw). */
 export function graphTargets(tenant: FakeTenant, server: SetupServer, before: HttpHandler[] = []) {
   const handlers = graphHandlers(tenant)
@@ -23,7 +29,7 @@ export function graphTargets(tenant: FakeTenant, server: SetupServer, before: Ht
   const targets: Targets = {
     exchange: tenant.exchange,
     entra: graphEntra({
-      tokenProvider: async () => 'run-token',
+      tokenProvider: async () => tokenOf(tenant),
       retry: { maxAttempts: 3, maxTotalMs: 10_000 },
       sleep: async () => {},
     }),

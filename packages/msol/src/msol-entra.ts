@@ -241,6 +241,10 @@ export function msolEntra(options: MsolEntraOptions = {}): MsolEntra {
   return {
     ready,
 
+    // Get-MsolCompanyInformation (whose ObjectId is the tenant id) is not in the cmdlet reference this
+    // adapter is held to, so the MSOnline path cannot tell its tenant: the journal binds to Exchange alone.
+    tenantId: async () => null,
+
     async getServicePrincipal(appId): Promise<ServicePrincipal | null> {
       if (typeof appId !== 'string' || !guidPattern.test(appId)) {
         throw new TeamsOAuthError('INPUT_INVALID', `appId must be a GUID, got "${String(appId)}".`, {

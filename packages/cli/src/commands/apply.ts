@@ -1,4 +1,4 @@
-import { apply, assertNotBlocked, plan, TeamsOAuthError } from '@teams-oauth/core'
+import { apply, assertNotBlocked, bindJournal, checkJournal, plan, TeamsOAuthError } from '@teams-oauth/core'
 import type { CliIO } from '../io'
 import { planDocument, renderPlan } from '../render'
 import { defaultJournal, prepare, progress, readJournal, withTargets, writeJournal } from './shared'
@@ -25,6 +25,9 @@ export async function applyCommand(io: CliIO, raw: Record<string, unknown>): Pro
   const journalFile = options.journal ?? defaultJournal
   const journal = readJournal(journalFile)
   return withTargets(context, async ({ targets }) => {
+    // another organisation's journal, or an edited one, is refused before the plan is even read
+    checkJournal(journal)
+    await bindJournal(journal, targets)
     const onEvent = progress(context)
     const planned = await plan(runbook, targets, { onEvent })
     const human = renderPlan(io, planned, Boolean(process.stdout.isTTY))

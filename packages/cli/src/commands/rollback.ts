@@ -21,7 +21,11 @@ export async function rollbackCommand(io: CliIO, raw: Record<string, unknown>): 
   const context = { io, options }
   return withTargets(context, async ({ targets }) => {
     const preview = await rollback(journal, targets, { whatIf: true })
-    const lines = preview.undone.map((u) => `  ↶ ${describeAction(u.action)}  (${u.title})`)
+    // what is shown is what will run, and on which object (read back by its Guid)
+    const lines = preview.undone.map(
+      (u) =>
+        `  ↶ ${describeAction(u.action)}  (${[u.title, u.target, u.skipped && `skipped: ${u.skipped}`].filter(Boolean).join('; ')})`,
+    )
     if (options.whatIf || preview.undone.length === 0) {
       if (options.json)
         io.stdout(`${JSON.stringify({ command: 'rollback', whatIf: true, undo: preview.undone }, null, 2)}\n`)

@@ -1,7 +1,25 @@
 import { z } from 'zod'
 import { mailUserObject } from '../exchange-objects'
 import { psCall, quote } from '../script/quote'
-import { exchangeAction, pinned, read, type StepKind } from './step'
+import { exchangeAction, guidPattern, pinned, read, type StepKind, sameName } from './step'
+
+/** What the journal keeps of the user before the change: its flag, and which object it was. */
+interface Before {
+  HiddenFromAddressListsEnabled: boolean
+  Guid: string
+  Name: string
+}
+
+const recorded = (before: unknown): Before | null => {
+  const b = before as Partial<Before> | null
+  return b &&
+    typeof b.HiddenFromAddressListsEnabled === 'boolean' &&
+    typeof b.Guid === 'string' &&
+    guidPattern.test(b.Guid) &&
+    typeof b.Name === 'string'
+    ? (b as Before)
+    : null
+}
 
 export const hiddenFromAddressListsStep = z.object({
   kind: z.literal('hiddenFromAddressLists'),
@@ -51,20 +69,43 @@ export const hiddenFromAddressLists: StepKind<HiddenFromAddressListsStep, Observ
       cmdlet: 'Get-MailUser',
       params: pinned(context, { Identity: step.user }),
     })
-    return found
-      ? { HiddenFromAddressListsEnabled: mailUserObject.parse(found).HiddenFromAddressListsEnabled }
-      : null
+    if (!found) return null
+    const user = mailUserObject.parse(found)
+    return {
+      HiddenFromAddressListsEnabled: user.HiddenFromAddressListsEnabled,
+      Guid: user.Guid,
+      Name: user.Name,
+    }
   },
   undo(step, action, before) {
-    // A user this run created is removed whole by its own undo; only an existing one is set back.
-    if (action.system !== 'exchange' || !before) return []
-    const { HiddenFromAddressListsEnabled } = before as { HiddenFromAddressListsEnabled: boolean }
+    // set back on the object it was read from, by its Guid
+    const old = recorded(before)
+    if (action.system !== 'exchange' || !old || !sameName(old.Name, step.user)) return []
     return [
       exchangeAction('Set-MailUser', {
         ...action.params,
-        Identity: step.user,
-        HiddenFromAddressListsEnabled,
+        Identity: old.Guid,
+        HiddenFromAddressListsEnabled: old.HiddenFromAddressListsEnabled,
       }),
     ]
   },
+  async landed(step, action, context) {
+    if (action.system !== 'exchange') return null
+    const [found] = await read(context, {
+      cmdlet: 'Get-MailUser',
+      params: pinned(context, { Identity: step.user }),
+    })
+    return found && mailUserObject.parse(found).HiddenFromAddressListsEnabled ? { result: [] } : null
+  },
+  target(step, _action, before) {
+    const old = recorded(before)
+    return old
+      ? { read: 'Get-MailUser', guid: old.Guid, name: old.Name, what: `mail user ${step.user}` }
+      : null
+  },
+  fits: (step, action) =>
+    action.system === 'exchange' &&
+    action.cmdlet === 'Set-MailUser' &&
+    action.params.Identity === step.user &&
+    action.params.HiddenFromAddressListsEnabled === true,
 }

@@ -2,7 +2,13 @@ import { z } from 'zod'
 import { mailUserObject } from '../exchange-objects'
 import { psFind } from '../script/helpers'
 import { psCall, quote } from '../script/quote'
-import { exchangeAction, identityName, pinned, pinOf, read, type StepKind } from './step'
+import { createdObject, exchangeAction, pinned, pinOf, read, type StepKind, sameName } from './step'
+
+const addressOf = (external: string) => external.replace(/^smtp:/i, '')
+
+/** What to do about a mail user of the step's name that holds another address (someone else's account). */
+const notTakenOver = (step: { name: string; externalEmailAddress: string }) =>
+  `it is not the account this procedure makes, and teams-oauth does not take it over. Choose another account name (--teams-account / --sfbonline-account), or, if it is the account you meant, set its address (Set-MailUser -Identity ${quote(step.name)} -ExternalEmailAddress ${quote(step.externalEmailAddress)}), then run again`
 
 export const mailUserStep = z.object({
   kind: z.literal('mailUser'),
@@ -57,11 +63,22 @@ export const mailUser: StepKind<MailUserStep, Observed> = {
   },
   decide(step, { user, applicationAccountSwitch, conflict }, context) {
     const desired = `mail user ${step.name} <${step.externalEmailAddress}>`
+    if (
+      user &&
+      addressOf(user.ExternalEmailAddress).toLowerCase() !== step.externalEmailAddress.toLowerCase()
+    )
+      // a mail user of that name with another address is someone else's: not taken over, not hidden, not given a role
+      return {
+        actions: [],
+        desired,
+        actual: `${user.Name} <${addressOf(user.ExternalEmailAddress)}>`,
+        blocked: `a mail user ${user.Name} already exists with the address ${addressOf(user.ExternalEmailAddress)}, not ${step.externalEmailAddress}: ${notTakenOver(step)}`,
+      }
     if (user)
       return {
         actions: [],
         desired,
-        actual: `${user.Name} <${user.ExternalEmailAddress.replace(/^smtp:/i, '')}>`,
+        actual: `${user.Name} <${addressOf(user.ExternalEmailAddress)}>`,
       }
     if (conflict)
       return {
@@ -104,7 +121,13 @@ export const mailUser: StepKind<MailUserStep, Observed> = {
       lines.push(
         `  elseif (-not (Get-Command New-MailUser).Parameters.ContainsKey('ApplicationAccount')) { $blocked.Add(${quote(noApplicationAccountSwitch)}) }`,
       )
-    lines.push('}')
+    lines.push(
+      '} else {',
+      `  $user = ${psFind('Get-MailUser', { Identity: step.name })}[0]`,
+      "  $address = [string]$user.ExternalEmailAddress -replace '^smtp:', ''",
+      `  if ($address -ne ${quote(step.externalEmailAddress)}) { $blocked.Add('a mail user ' + [string]$user.Name + ' already exists with the address ' + $address + ${quote(`, not ${step.externalEmailAddress}: ${notTakenOver(step)}`)}) }`,
+      '}',
+    )
     return lines.join('\n')
   },
   print(step) {
@@ -125,14 +148,35 @@ export const mailUser: StepKind<MailUserStep, Observed> = {
       '}',
     ].join('\n')
   },
-  undo(step, action) {
+  undo(step, action, _before, result) {
     if (action.system !== 'exchange' || action.cmdlet !== 'New-MailUser') return []
-    return [
-      exchangeAction('Remove-MailUser', {
-        Identity: identityName(step.name),
-        Confirm: false,
-        ...pinOf(action),
-      }),
-    ]
+    const created = createdObject(result)
+    // removed by the Guid it was created with, never by its name, and only when the result is the step's user
+    if (!created || !sameName(created.Name, step.name)) return []
+    return [exchangeAction('Remove-MailUser', { Identity: created.Guid, Confirm: false, ...pinOf(action) })]
   },
+  async landed(step, action, context) {
+    if (action.system !== 'exchange' || action.cmdlet !== 'New-MailUser') return null
+    const [found] = await read(context, {
+      cmdlet: 'Get-MailUser',
+      params: pinned(context, { Identity: step.name }),
+    })
+    if (!found) return null
+    const user = mailUserObject.parse(found)
+    return addressOf(user.ExternalEmailAddress).toLowerCase() === step.externalEmailAddress.toLowerCase()
+      ? { result: [found] }
+      : null
+  },
+  target(step, action, _before, result) {
+    const created =
+      action.system === 'exchange' && action.cmdlet === 'New-MailUser' ? createdObject(result) : null
+    return created
+      ? { read: 'Get-MailUser', guid: created.Guid, name: created.Name, what: `mail user ${step.name}` }
+      : null
+  },
+  fits: (step, action) =>
+    action.system === 'exchange' &&
+    action.cmdlet === 'New-MailUser' &&
+    action.params.Name === step.name &&
+    action.params.ExternalEmailAddress === step.externalEmailAddress,
 }

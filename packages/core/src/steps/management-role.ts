@@ -2,7 +2,16 @@ import { z } from 'zod'
 import { managementRoleEntryObject, managementRoleObject } from '../exchange-objects'
 import { psFind } from '../script/helpers'
 import { psCall, quote } from '../script/quote'
-import { exchangeAction, pinned, pinOf, read, type StepKind } from './step'
+import {
+  createdObject,
+  exchangeAction,
+  guidPattern,
+  pinned,
+  pinOf,
+  read,
+  type StepKind,
+  sameName,
+} from './step'
 
 export const managementRoleStep = z.object({
   kind: z.literal('managementRole'),
@@ -46,6 +55,17 @@ export const managementRole: StepKind<ManagementRoleStep, Observed> = {
   },
   decide(step, { role, entries }, context) {
     const desired = `${step.name}, child of ${step.parent}, with only ${step.keepEntries.join(', ')}`
+    const actual = role
+      ? `${role.Name}, child of ${role.Parent || '(none)'}, with ${entries.length} entries${entries.length <= 5 ? `: ${entries.join(', ')}` : ''}`
+      : 'absent'
+    if (role && (role.Parent ?? '').toLowerCase() !== step.parent.toLowerCase())
+      // its entries come from another parent: stripping them would not make it the role the procedure needs
+      return {
+        actions: [],
+        desired,
+        actual,
+        blocked: `${step.name} already exists as a child of ${role.Parent || '(none)'}, not ${step.parent}; teams-oauth leaves it as it is. Rename or remove it (Get-ManagementRoleAssignment -Role ${quote(step.name)} | Remove-ManagementRoleAssignment; Remove-ManagementRole -Identity ${quote(step.name)}) if nothing else uses it, then run again`,
+      }
     const actions = []
     if (!role) {
       actions.push({
@@ -77,14 +97,7 @@ export const managementRole: StepKind<ManagementRoleStep, Observed> = {
         ),
       })
     }
-    const actual = role
-      ? `${role.Name}, child of ${role.Parent ?? '(none)'}, with ${entries.length} entries${entries.length <= 5 ? `: ${entries.join(', ')}` : ''}`
-      : 'absent'
-    const notes =
-      role && (role.Parent ?? '').toLowerCase() !== step.parent.toLowerCase()
-        ? [`${step.name} exists with parent ${role.Parent}, not ${step.parent}; left as it is`]
-        : []
-    return { actions, desired, actual, notes }
+    return { actions, desired, actual }
   },
   print(step) {
     const entry = (name: string) => `(${quote(`${step.name}\\`)} + ${name})`
@@ -102,19 +115,33 @@ export const managementRole: StepKind<ManagementRoleStep, Observed> = {
       '}',
     ].join('\n')
   },
-  undo(step, action, _before, _result, earlier) {
+  async before(step, action, context) {
+    if (action.system !== 'exchange' || action.cmdlet === 'New-ManagementRole') return null
+    const [found] = await read(context, {
+      cmdlet: 'Get-ManagementRole',
+      params: pinned(context, { Identity: step.name }),
+    })
+    const guid = found?.Guid
+    return found && typeof guid === 'string' ? { role: { Name: String(found.Name), Guid: guid } } : null
+  },
+  undo(step, action, before, result, earlier) {
     if (action.system !== 'exchange') return []
     const pin = pinOf(action)
+    // Removing the role teams-oauth created takes its entries with it.
+    const createdHere = earlier.some((a) => a.system === 'exchange' && a.cmdlet === 'New-ManagementRole')
     switch (action.cmdlet) {
-      case 'New-ManagementRole':
-        return [exchangeAction('Remove-ManagementRole', { Identity: step.name, Confirm: false, ...pin })]
+      case 'New-ManagementRole': {
+        const created = createdObject(result)
+        if (!created || !sameName(created.Name, step.name)) return []
+        return [exchangeAction('Remove-ManagementRole', { Identity: created.Guid, Confirm: false, ...pin })]
+      }
       case 'Remove-ManagementRoleEntry':
-        // Removing the role teams-oauth created takes its entries with it.
-        if (earlier.some((a) => a.system === 'exchange' && a.cmdlet === 'New-ManagementRole')) return []
+        if (createdHere || !roleOf(before)) return []
         return [
           exchangeAction('Add-ManagementRoleEntry', { Identity: action.params.Identity as string, ...pin }),
         ]
       case 'Add-ManagementRoleEntry':
+        if (createdHere || !roleOf(before)) return []
         return [
           exchangeAction('Remove-ManagementRoleEntry', {
             Identity: action.params.Identity as string,
@@ -126,4 +153,49 @@ export const managementRole: StepKind<ManagementRoleStep, Observed> = {
         return []
     }
   },
+  async landed(step, action, context) {
+    if (action.system !== 'exchange') return null
+    if (action.cmdlet === 'New-ManagementRole') {
+      const [found] = await read(context, {
+        cmdlet: 'Get-ManagementRole',
+        params: pinned(context, { Identity: step.name }),
+      })
+      return found ? { result: [found] } : null
+    }
+    const identity = String(action.params.Identity)
+    const [entry] = await read(context, {
+      cmdlet: 'Get-ManagementRoleEntry',
+      params: pinned(context, { Identity: identity }),
+    })
+    const wantPresent = action.cmdlet === 'Add-ManagementRoleEntry'
+    return Boolean(entry) === wantPresent ? { result: [] } : null
+  },
+  target(step, action, before, result) {
+    const created =
+      action.system === 'exchange' && action.cmdlet === 'New-ManagementRole' ? createdObject(result) : null
+    const role = created ? { Name: created.Name, Guid: created.Guid } : roleOf(before)
+    return role
+      ? { read: 'Get-ManagementRole', guid: role.Guid, name: role.Name, what: `management role ${step.name}` }
+      : null
+  },
+  fits(step, action) {
+    if (action.system !== 'exchange') return false
+    if (action.cmdlet === 'New-ManagementRole')
+      return action.params.Name === step.name && action.params.Parent === step.parent
+    const identity = action.params.Identity
+    return (
+      (action.cmdlet === 'Add-ManagementRoleEntry' || action.cmdlet === 'Remove-ManagementRoleEntry') &&
+      typeof identity === 'string' &&
+      identity.toLowerCase().startsWith(`${step.name.toLowerCase()}\\`) &&
+      !identity.slice(step.name.length + 1).includes('\\')
+    )
+  },
+}
+
+/** The role an entry change was made on, as recorded before it. */
+function roleOf(before: unknown): { Name: string; Guid: string } | null {
+  const role = (before as { role?: { Name?: unknown; Guid?: unknown } } | null)?.role
+  return role && typeof role.Name === 'string' && typeof role.Guid === 'string' && guidPattern.test(role.Guid)
+    ? { Name: role.Name, Guid: role.Guid }
+    : null
 }

@@ -3,7 +3,16 @@ import { appNames } from '../app-ids'
 import { partnerApplicationObject } from '../exchange-objects'
 import type { CmdletValue } from '../ports'
 import { psCall, quote } from '../script/quote'
-import { exchangeAction, pinned, pinOf, read, type StepKind, sameName } from './step'
+import {
+  createdObject,
+  exchangeAction,
+  guidPattern,
+  pinned,
+  pinOf,
+  read,
+  type StepKind,
+  sameName,
+} from './step'
 
 export const partnerApplicationStep = z.object({
   kind: z.literal('partnerApplication'),
@@ -131,19 +140,104 @@ export const partnerApplication: StepKind<PartnerApplicationStep, Observed> = {
   async before(step, action, context) {
     if (action.system !== 'exchange' || action.cmdlet !== 'Set-PartnerApplication') return null
     const { app } = await partnerApplication.observe(step, context)
-    return app ? { Name: app.Name, Enabled: app.Enabled, LinkedAccount: app.LinkedAccount } : null
+    const guid = (app as { Guid?: unknown } | null)?.Guid
+    return app && typeof guid === 'string'
+      ? {
+          Name: app.Name,
+          Enabled: app.Enabled,
+          LinkedAccount: app.LinkedAccount,
+          ApplicationIdentifier: app.ApplicationIdentifier,
+          Guid: guid,
+        }
+      : null
   },
-  undo(step, action, before) {
+  undo(step, action, before, result) {
     if (action.system !== 'exchange') return []
     const pin = pinOf(action)
-    if (action.cmdlet === 'New-PartnerApplication')
-      return [exchangeAction('Remove-PartnerApplication', { Identity: step.name, Confirm: false, ...pin })]
-    if (action.cmdlet === 'Set-PartnerApplication' && before) {
-      const old = before as { Name: string; Enabled: boolean; LinkedAccount: string | null }
-      const params: Record<string, CmdletValue> = { Identity: old.Name, Enabled: old.Enabled, ...pin }
+    if (action.cmdlet === 'New-PartnerApplication') {
+      const created = ours(step, result)
+      return created
+        ? [exchangeAction('Remove-PartnerApplication', { Identity: created.Guid, Confirm: false, ...pin })]
+        : []
+    }
+    const old = recorded(step, before)
+    if (action.cmdlet === 'Set-PartnerApplication' && old) {
+      const params: Record<string, CmdletValue> = { Identity: old.Guid, Enabled: old.Enabled, ...pin }
       if ('LinkedAccount' in action.params) params.LinkedAccount = old.LinkedAccount
       return [exchangeAction('Set-PartnerApplication', params)]
     }
     return []
   },
+  async landed(step, action, context) {
+    if (action.system !== 'exchange') return null
+    const { app } = await partnerApplication.observe(step, context)
+    if (!app) return null
+    if (action.cmdlet === 'New-PartnerApplication') return app.Name === step.name ? { result: [app] } : null
+    const linkWanted = 'LinkedAccount' in action.params
+    return app.Enabled && (!linkWanted || sameName(app.LinkedAccount, step.linkedAccount))
+      ? { result: [] }
+      : null
+  },
+  target(step, action, before, result) {
+    const object =
+      action.system === 'exchange' && action.cmdlet === 'New-PartnerApplication'
+        ? ours(step, result)
+        : recorded(step, before)
+    return object
+      ? {
+          read: 'Get-PartnerApplication',
+          guid: object.Guid,
+          name: object.Name,
+          what: `partner application ${object.Name}`,
+        }
+      : null
+  },
+  fits(step, action, before) {
+    if (action.system !== 'exchange') return false
+    if (action.cmdlet === 'New-PartnerApplication')
+      return (
+        action.params.Name === step.name &&
+        action.params.ApplicationIdentifier === step.applicationIdentifier &&
+        (action.params.LinkedAccount ?? null) === step.linkedAccount
+      )
+    return (
+      action.cmdlet === 'Set-PartnerApplication' && recorded(step, before)?.Name === action.params.Identity
+    )
+  },
+}
+
+/** The application a New-PartnerApplication returned, when it is this step's (its name, its identifier). */
+function ours(step: PartnerApplicationStep, result: unknown) {
+  const created = createdObject(result)
+  const right =
+    created &&
+    created.Name === step.name &&
+    String(created.ApplicationIdentifier).toLowerCase() === step.applicationIdentifier.toLowerCase()
+  return right ? created : null
+}
+
+/** The application a Set-PartnerApplication changed, as read before it, when it is this step's. */
+function recorded(step: PartnerApplicationStep, before: unknown) {
+  const old = before as {
+    Name?: unknown
+    Enabled?: unknown
+    LinkedAccount?: unknown
+    ApplicationIdentifier?: unknown
+    Guid?: unknown
+  } | null
+  if (
+    !old ||
+    typeof old.Name !== 'string' ||
+    typeof old.Enabled !== 'boolean' ||
+    typeof old.Guid !== 'string' ||
+    !guidPattern.test(old.Guid) ||
+    String(old.ApplicationIdentifier).toLowerCase() !== step.applicationIdentifier.toLowerCase()
+  )
+    return null
+  return {
+    Name: old.Name,
+    Enabled: old.Enabled,
+    LinkedAccount: typeof old.LinkedAccount === 'string' ? old.LinkedAccount : null,
+    Guid: old.Guid,
+  }
 }

@@ -2,7 +2,16 @@ import { z } from 'zod'
 import { roleAssignmentObject } from '../exchange-objects'
 import { psFind } from '../script/helpers'
 import { psCall } from '../script/quote'
-import { exchangeAction, pinned, pinOf, read, type StepKind } from './step'
+import {
+  createdObject,
+  exchangeAction,
+  guidPattern,
+  pinned,
+  pinOf,
+  read,
+  type StepKind,
+  sameName,
+} from './step'
 
 export const roleAssignmentStep = z.object({
   kind: z.literal('roleAssignment'),
@@ -69,19 +78,89 @@ export const roleAssignment: StepKind<RoleAssignmentStep, Observed> = {
       '}',
     ].join('\n')
   },
-  undo(_step, action, _before, result) {
+  async before(_step, action, context) {
+    if (action.system !== 'exchange' || action.cmdlet !== 'Set-ManagementRoleAssignment') return null
+    const [found] = await read(context, {
+      cmdlet: 'Get-ManagementRoleAssignment',
+      params: pinned(context, { Identity: String(action.params.Identity) }),
+    })
+    const assignment = found ? roleAssignmentObject.safeParse(found) : null
+    if (!assignment?.success || typeof found?.Guid !== 'string') return null
+    const { Name, Role, RoleAssigneeName, Enabled } = assignment.data
+    return { Name, Role, RoleAssigneeName, Enabled, Guid: found.Guid }
+  },
+  undo(step, action, before, result) {
     if (action.system !== 'exchange') return []
-    if (action.cmdlet === 'Set-ManagementRoleAssignment')
-      return [exchangeAction('Set-ManagementRoleAssignment', { ...action.params, Enabled: false })]
+    const pin = pinOf(action)
+    if (action.cmdlet === 'Set-ManagementRoleAssignment') {
+      const old = recorded(step, before)
+      return old
+        ? [exchangeAction('Set-ManagementRoleAssignment', { Identity: old.Guid, Enabled: false, ...pin })]
+        : []
+    }
     if (action.cmdlet !== 'New-ManagementRoleAssignment') return []
-    const created = Array.isArray(result) ? roleAssignmentObject.safeParse(result[0]) : null
-    if (!created?.success) return []
+    const created = ours(step, result)
+    if (!created) return []
     return [
-      exchangeAction('Remove-ManagementRoleAssignment', {
-        Identity: created.data.Name,
-        Confirm: false,
-        ...pinOf(action),
-      }),
+      exchangeAction('Remove-ManagementRoleAssignment', { Identity: created.Guid, Confirm: false, ...pin }),
     ]
   },
+  async landed(step, action, context) {
+    if (action.system !== 'exchange') return null
+    const found = await read(context, {
+      cmdlet: 'Get-ManagementRoleAssignment',
+      params: pinned(context, { Role: step.role, RoleAssignee: step.user }),
+    })
+    const enabled = found.find((a) => a.Enabled === true)
+    if (!enabled) return null
+    return { result: action.cmdlet === 'New-ManagementRoleAssignment' ? [enabled] : [] }
+  },
+  target(step, action, before, result) {
+    const object =
+      action.system === 'exchange' && action.cmdlet === 'New-ManagementRoleAssignment'
+        ? ours(step, result)
+        : recorded(step, before)
+    return object
+      ? {
+          read: 'Get-ManagementRoleAssignment',
+          guid: object.Guid,
+          name: object.Name,
+          what: `role assignment ${object.Name}`,
+        }
+      : null
+  },
+  fits(step, action, before) {
+    if (action.system !== 'exchange') return false
+    if (action.cmdlet === 'New-ManagementRoleAssignment')
+      return action.params.Role === step.role && action.params.User === step.user
+    return (
+      action.cmdlet === 'Set-ManagementRoleAssignment' &&
+      action.params.Enabled === true &&
+      recorded(step, before)?.Name === action.params.Identity
+    )
+  },
+}
+
+/** The assignment a New-ManagementRoleAssignment returned, when it is this step's (its role, its user). */
+function ours(step: RoleAssignmentStep, result: unknown) {
+  const created = createdObject(result)
+  const parsed = created ? roleAssignmentObject.safeParse(created) : null
+  if (!created || !parsed?.success) return null
+  const right =
+    parsed.data.Role.toLowerCase() === step.role.toLowerCase() &&
+    sameName(parsed.data.RoleAssigneeName, step.user)
+  return right ? created : null
+}
+
+/** The assignment a Set-ManagementRoleAssignment changed, as read before it, when it is this step's. */
+function recorded(step: RoleAssignmentStep, before: unknown) {
+  const old = before as { Name?: unknown; Role?: unknown; RoleAssigneeName?: unknown; Guid?: unknown } | null
+  if (!old || typeof old.Name !== 'string' || typeof old.Guid !== 'string' || !guidPattern.test(old.Guid))
+    return null
+  const right =
+    typeof old.Role === 'string' &&
+    old.Role.toLowerCase() === step.role.toLowerCase() &&
+    typeof old.RoleAssigneeName === 'string' &&
+    sameName(old.RoleAssigneeName, step.user)
+  return right ? { Name: old.Name, Guid: old.Guid } : null
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { EntraAction } from '../actions'
 import { appNames } from '../app-ids'
-import { certificateRef } from '../certificate'
+import { certificateRef, thumbprintOf } from '../certificate'
 import { TeamsOAuthError } from '../errors'
 import { assertKeyValues, isExpired, keepKey, keyMatches } from '../key-credentials'
 import type { ServicePrincipal } from '../ports'
@@ -107,6 +107,20 @@ export const servicePrincipalKey: StepKind<ServicePrincipalKeyStep, ServicePrinc
   },
   printCheck: printKeyCheck,
   print: printKeyChanges,
+  fits(step, action, before) {
+    if (action.system !== 'entra' || action.op !== 'addKey' || action.appId !== step.appId) return false
+    // the key removed on undo is the one this change added: its bytes are its thumbprint, and it was not there before
+    const bytesMatch =
+      thumbprintOf(Buffer.from(action.certificate.der, 'base64')) ===
+      action.certificate.thumbprint.toUpperCase()
+    const backup = (before as ServicePrincipal | null)?.keyCredentials
+    return (
+      bytesMatch &&
+      Array.isArray(backup) &&
+      (before as ServicePrincipal).appId === step.appId &&
+      !backup.some((key) => keyMatches(key, action.certificate.thumbprint))
+    )
+  },
   undo(_step, action, before) {
     if (action.system !== 'entra' || action.op !== 'addKey') return []
     const backup = (before as ServicePrincipal | null)?.keyCredentials ?? []

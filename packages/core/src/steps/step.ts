@@ -57,6 +57,36 @@ export interface StepKind<S, O> {
    * made before it, as journaled (an entry removed from a role teams-oauth created needs no undo of its own).
    */
   undo(step: S, action: Action, before: unknown, result: unknown, earlier: readonly Action[]): Action[]
+  /**
+   * Reads back whether an Exchange action landed, for a write whose answer was lost: null when it did
+   * not; else the result to journal (for a create, the object read back, with its Guid).
+   */
+  landed?(step: S, action: Action, context: StepContext): Promise<{ result: unknown } | null>
+  /** The object this change's undo acts on, by Guid, as recorded: rollback reads it back first. */
+  target?(step: S, action: Action, before: unknown, result: unknown): UndoTarget | null
+  /** Whether an action is one this step plans (its names are the step's), so an edited journal is refused. */
+  fits?(step: S, action: Action, before: unknown): boolean
+}
+
+/** An object an undo acts on: read with `read -Identity guid`, it must still carry `name`. */
+export interface UndoTarget {
+  read: string
+  guid: string
+  name: string
+  /** In words, for the rollback prompt: "mail user TeamsScheduler". */
+  what: string
+}
+
+export const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** The first object of a cmdlet's recorded result, with a Guid and a Name; null otherwise. */
+export function createdObject(
+  result: unknown,
+): { Guid: string; Name: string; [key: string]: unknown } | null {
+  const first = Array.isArray(result) ? (result[0] as Record<string, unknown> | undefined) : undefined
+  if (!first || typeof first.Guid !== 'string' || !guidPattern.test(first.Guid)) return null
+  if (typeof first.Name !== 'string') return null
+  return first as { Guid: string; Name: string }
 }
 
 /** Adds -DomainController to a call when the run pins one. */
