@@ -59,6 +59,8 @@ export const inputSchema = z
         error: "expected the certificate's bytes",
       })
       .optional(),
+    /** Upload `certificate` even when it is neither Exchange's current nor its next auth certificate. */
+    anyCertificate: z.boolean().default(false),
   })
   .strict()
 
@@ -75,6 +77,7 @@ const fixes: Record<string, string> = {
   entra: `choose one of ${entraPaths.join(', ')} (--entra graph)`,
   dropExpiredKeys: 'pass true or false',
   certificate: 'pass the certificate bytes (a .cer, .pem or .p7b file)',
+  anyCertificate: 'pass true or false',
 }
 
 export interface InputIssue {

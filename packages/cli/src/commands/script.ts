@@ -1,14 +1,16 @@
 import { buildRunbook, renderScript, TeamsOAuthError } from '@teams-oauth/core'
-import { writeFileAtomic } from '../fake-state'
+import { writeFileAtomic } from '../files'
 import type { CliIO } from '../io'
 import { accountsOf } from '../options'
 
 export async function scriptCommand(io: CliIO, raw: Record<string, unknown>): Promise<number> {
-  const entra = raw.entra as string
+  const entra = raw.entra as string | undefined
   if (entra !== 'graph' && entra !== 'msol')
     throw new TeamsOAuthError(
       'INPUT_INVALID',
-      `--entra: ${JSON.stringify(entra)} is not an Entra path for a script; choose graph or msol`,
+      entra === undefined
+        ? '--entra is required: how the script reaches Entra, graph (Microsoft Graph) or msol (MSOnline)'
+        : `--entra: ${JSON.stringify(entra)} is not an Entra path for a script; choose graph or msol`,
       {
         field: 'entra',
       },
@@ -33,7 +35,7 @@ export async function scriptCommand(io: CliIO, raw: Record<string, unknown>): Pr
     ...(raw.graphUrl ? { graphUrl: raw.graphUrl as string } : {}),
   })
   if (raw.output) {
-    writeFileAtomic(raw.output as string, script)
+    writeFileAtomic(raw.output as string, script, 0o644)
     io.stderr(`Wrote ${raw.output}\n`)
   } else io.stdout(script)
   return 0

@@ -10,6 +10,8 @@ export interface DiagnoseOptions {
   /** Check the delegate's rights on the delegator's calendar. */
   delegate?: string
   delegator?: string
+  /** The options naming the targets of this run (`--exchange … --entra …`), repeated in the fix commands. */
+  targets?: string
   now?: Date
 }
 
@@ -18,7 +20,7 @@ export const expiryWarningDays = 60 // as Exchange's Health Checker
 export const read = (targets: Targets, call: CmdletCall) => readFound(targets.exchange, call)
 
 export const applyFix = (options: DiagnoseOptions, profile: ProfileName = options.profile) =>
-  `teams-oauth apply --profile ${profile} --domain ${options.domain ?? '<verified domain>'}`
+  `teams-oauth apply --profile ${profile} --domain ${options.domain ?? '<verified domain>'}${options.targets ? ` ${options.targets}` : ''}`
 
 export interface PartnerAppWanted {
   name: string
