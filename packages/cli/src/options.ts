@@ -101,6 +101,6 @@ export function runbookInput(options: TargetOptions): RunbookInput {
     entra: options.entra === 'msol' ? 'msol' : 'graph',
     accounts: accountsOf(options),
     dropExpiredKeys: options.dropExpiredKeys,
-    ...(certificate ? { certificate, anyCertificate: options.anyCertificate } : {}),
+    ...(certificate ? { certificate, ...(options.anyCertificate ? { anyCertificate: true } : {}) } : {}),
   }
 }

@@ -60,7 +60,7 @@ export const inputSchema = z
       })
       .optional(),
     /** Upload `certificate` even when it is neither Exchange's current nor its next auth certificate. */
-    anyCertificate: z.boolean().default(false),
+    anyCertificate: z.boolean().optional(),
   })
   .strict()
 
