@@ -59,7 +59,10 @@ function cli(args, kill) {
       // a little later still, so some kills land mid-call and some between calls
       setTimeout(() => {
         const target = kill.who === 'cli' ? child.pid : pwshChildOf(child.pid)
-        if (!target) return void (killed = 'no pwsh child')
+        if (!target) {
+          killed = 'no pwsh child'
+          return
+        }
         try {
           process.kill(target, 'SIGKILL')
           killed = `${kill.who} ${target}`
