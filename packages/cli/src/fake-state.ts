@@ -108,7 +108,8 @@ export async function loadFake(
       state: tenant.state(),
       changes: [...(previous?.changes ?? []), ...tenant.changes],
     }
-    writeFileAtomic(file, `${JSON.stringify(document, null, 2)}\n`)
+    // not synced: a fake needs to survive a killed run, not a power cut
+    writeFileAtomic(file, `${JSON.stringify(document, null, 2)}\n`, 0o600, false)
     saved = tenant.changes.length
   }
   let interrupted = false

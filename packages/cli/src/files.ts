@@ -25,9 +25,10 @@ export const temporaryName = (file: string) =>
 
 /**
  * Replaces `file` with `text` at once: written to a temporary file created exclusively (never through
- * a planted symlink), synced, then renamed over it; the temporary file is removed when anything fails.
+ * a planted symlink), synced (unless `sync` is false), then renamed over it; the temporary file is removed
+ * when anything fails.
  */
-export function writeFileAtomic(file: string, text: string, mode = 0o600) {
+export function writeFileAtomic(file: string, text: string, mode = 0o600, sync = true) {
   const temporary = temporaryName(file)
   const fd = openSync(temporary, 'wx', mode)
   let open = true
@@ -35,7 +36,7 @@ export function writeFileAtomic(file: string, text: string, mode = 0o600) {
     const bytes = Buffer.from(text, 'utf8')
     let written = 0
     while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written)
-    fsyncSync(fd)
+    if (sync) fsyncSync(fd)
     closeSync(fd)
     open = false
     renameSync(temporary, file)

@@ -1,4 +1,4 @@
-import { apply, assertNotBlocked, plan, TeamsOAuthError } from '@teams-oauth/core'
+import { apply, assertNotBlocked, emptyJournal, plan, TeamsOAuthError } from '@teams-oauth/core'
 import type { CliIO } from '../io'
 import { planDocument, renderPlan } from '../render'
 import { targetsLine } from '../targets-used'
@@ -38,13 +38,14 @@ const letSignalsIn = () => new Promise<void>((resolve) => setImmediate(() => set
 export async function applyCommand(io: CliIO, raw: Record<string, unknown>): Promise<number> {
   const { runbook, context, options } = prepare(io, raw)
   const journalFile = options.journal ?? defaultJournal
-  const lock = { command: 'apply', journal: journalFile }
+  // --what-if neither reads nor writes the journal
+  const lock = { command: 'apply', ...(options.whatIf ? {} : { journal: journalFile }) }
   return withTargets(
     context,
     async ({ targets }) => {
       // found before any change: a journal that cannot be written
-      probeWritable(journalFile, 'journal')
-      const journal = readJournal(journalFile)
+      if (!options.whatIf) probeWritable(journalFile, 'journal')
+      const journal = options.whatIf ? emptyJournal() : readJournal(journalFile)
       const onEvent = progress(context)
       const planned = await plan(runbook, targets, { onEvent })
       const human = targetsLine(context.targets) + renderPlan(io, planned, Boolean(process.stdout.isTTY))

@@ -39,7 +39,7 @@ export async function doctorCommand(io: CliIO, raw: Record<string, unknown>): Pr
         field: delegate ? 'delegator' : 'delegate',
       },
     )
-  assertDistinctFiles({ state: options.state, journal: raw.html as string | undefined })
+  assertDistinctFiles({ '--state': options.state, '--html': raw.html as string | undefined })
   const context = contextOf(io, options)
   const report = await withTargets(
     context,

@@ -17,7 +17,7 @@ import {
 export async function rollbackCommand(io: CliIO, raw: Record<string, unknown>): Promise<number> {
   const options = parseTargetOptions(raw)
   const file = options.journal ?? defaultJournal
-  assertDistinctFiles({ ...options, journal: file })
+  assertDistinctFiles({ '--state': options.state, '--journal': file })
   const context = contextOf(io, options)
   const say = targetsLine(context.targets)
   return withTargets(

@@ -29,16 +29,17 @@ export const contextOf = (io: CliIO, options: TargetOptions): CommandContext => 
   targets: targetsUsed(options),
 })
 
-/** Refuses one file given as both the journal and the fake's state: each would overwrite the other. */
-export function assertDistinctFiles(options: { state?: string | undefined; journal?: string | undefined }) {
-  if (options.state && options.journal && sameFile(options.state, options.journal))
-    throw new TeamsOAuthError(
-      'INPUT_INVALID',
-      `--state and --journal name one file (${options.journal}); give each its own file (--journal teams-oauth-journal.json)`,
-      {
-        issues: [{ field: 'journal', problem: 'is the --state file', fix: 'give the journal its own file' }],
-      },
-    )
+/** Refuses one file given as two of them (--state and --journal, --state and --html): each would overwrite the other. */
+export function assertDistinctFiles(files: Record<string, string | undefined>) {
+  const given = Object.entries(files).filter((entry): entry is [string, string] => Boolean(entry[1]))
+  for (const [i, [a, fileA]] of given.entries())
+    for (const [b, fileB] of given.slice(i + 1))
+      if (sameFile(fileA, fileB))
+        throw new TeamsOAuthError(
+          'INPUT_INVALID',
+          `${a} and ${b} name one file (${fileB}); give each its own file`,
+          { issues: [{ field: b.slice(2), problem: `is the ${a} file`, fix: 'give it its own file' }] },
+        )
 }
 
 /** Validates options and input before anything connects, so bad input changes nothing. */
@@ -52,7 +53,7 @@ export function prepare(io: CliIO, raw: Record<string, unknown>) {
         issues: [{ field: 'domain', problem: 'is required', fix: '--domain contoso.com' }],
       },
     )
-  assertDistinctFiles(options)
+  assertDistinctFiles({ '--state': options.state, '--journal': options.journal })
   const runbook = buildRunbook(runbookInput(options))
   return { options, runbook, context: contextOf(io, options) }
 }
