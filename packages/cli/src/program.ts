@@ -75,7 +75,7 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
       } catch (error) {
         // Loaded only on failure: it brings targets and options (with zod), which demo and script never need.
         const { fail } = await import('./commands/shared')
-        setExit(fail(io, Boolean(options.json), error))
+        setExit(fail(io, Boolean(options.json), error, options))
       }
     }
 

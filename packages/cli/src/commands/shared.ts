@@ -156,10 +156,18 @@ export const writeJournal = (file: string, journal: Journal) =>
   writeFileAtomic(file, `${JSON.stringify(journal, null, 2)}\n`)
 
 /** Turns anything thrown into an exit code and a message (JSON on stdout with --json). */
-export function fail(io: CliIO, json: boolean, error: unknown): number {
+export function fail(
+  io: CliIO,
+  json: boolean,
+  error: unknown,
+  options: Record<string, unknown> = {},
+): number {
   const failure = toTeamsOAuthError(error)
   const code = inputErrorCodes.has(failure.code) ? exitCodes.usage : exitCodes.failed
-  if (json) io.stdout(`${JSON.stringify({ ok: false, error: failure.toJSON() }, null, 2)}\n`)
+  // the targets, when the run named both, so a failure too says what it was run against
+  const named = typeof options.exchange === 'string' && typeof options.entra === 'string'
+  const targets = named ? { targets: targetsUsed(options as Parameters<typeof targetsUsed>[0]) } : {}
+  if (json) io.stdout(`${JSON.stringify({ ok: false, error: failure.toJSON(), ...targets }, null, 2)}\n`)
   io.stderr(`teams-oauth: ${failure.message}\n`)
   if (code === exitCodes.usage) io.stderr('Nothing was changed.\n')
   return code
