@@ -1,4 +1,5 @@
 import type { DoctorReport } from '@teams-oauth/core'
+import type { TargetsUsed } from './targets-used'
 
 const escapeHtml = (text: string) =>
   text.replace(
@@ -10,7 +11,7 @@ const words = { pass: 'Pass', warn: 'Warning', fail: 'Fail' } as const
 const symbols = { pass: '✓', warn: '!', fail: '✗' } as const
 
 /** A self-contained HTML page (no script, no network asset): one row per check, status in colour and words. */
-export function renderHtmlReport(report: DoctorReport): string {
+export function renderHtmlReport(report: DoctorReport, used: TargetsUsed): string {
   const rows = report.checks
     .map(
       (check) => `      <tr class="${check.status}" data-check="${escapeHtml(check.id)}">
@@ -53,6 +54,7 @@ export function renderHtmlReport(report: DoctorReport): string {
 <body>
   <h1>teams-oauth doctor: ${escapeHtml(report.organisation)}</h1>
   <p class="meta">Profile ${escapeHtml(report.profile)} · checked ${escapeHtml(report.checkedAt)}</p>
+  <p class="meta targets">Exchange: ${escapeHtml(used.exchange.is)} · Entra: ${escapeHtml(used.entra.is)}</p>
   <p class="verdict">${escapeHtml(verdict)}</p>
   <table>
     <thead><tr><th>Status</th><th>Check</th><th>Evidence</th><th>Fix</th></tr></thead>

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs'
 import { graphTarget, type RunbookInput, TeamsOAuthError } from '@teams-oauth/core'
 import { z } from 'zod'
+import { kB, readInputFile } from './files'
 
 const url = (field: string, example: string) =>
   z.string().refine(
@@ -31,13 +31,14 @@ export const targetOptionsSchema = z.object({
   profile: z.string().default('teams'),
   domain: z.string().optional(),
   domainController: z.string().optional(),
+  // no default: a run names the organisation and tenant it changes (fake ones included)
   exchange: z
     .union([
       z.enum(['fake', 'fake-pwsh', 'local']),
       url('--exchange', 'https://ex01.contoso.com/PowerShell/'),
     ])
-    .default('fake'),
-  entra: z.enum(['fake', 'graph', 'msol'], { error: '--entra: choose fake, graph or msol' }).default('fake'),
+    .optional(),
+  entra: z.enum(['fake', 'graph', 'msol'], { error: '--entra: choose fake, graph or msol' }).optional(),
   graphUrl: graphUrlOption.optional(),
   tenant: z.string().optional(),
   certificate: z.string().optional(),
@@ -51,12 +52,26 @@ export const targetOptionsSchema = z.object({
   verbose: z.boolean().default(false),
   dropExpiredKeys: z.boolean().default(false),
   allowPlainMailUser: z.boolean().default(false),
+  anyCertificate: z.boolean().default(false),
 })
-export type TargetOptions = z.infer<typeof targetOptionsSchema>
+export type TargetOptions = z.infer<typeof targetOptionsSchema> & {
+  exchange: string
+  entra: 'fake' | 'graph' | 'msol'
+}
+
+export const targetsRequired =
+  '--exchange and --entra are both required (there is no default target): --exchange fake|fake-pwsh|local|https://ex01.contoso.com/PowerShell/ --entra fake|graph|msol (fake is the embedded fake organisation and tenant, with --state <file> to keep it)'
 
 export function parseTargetOptions(raw: Record<string, unknown>): TargetOptions {
   const result = targetOptionsSchema.safeParse(raw)
-  if (result.success) return result.data
+  if (result.success) {
+    const missing = (['exchange', 'entra'] as const).filter((field) => result.data[field] === undefined)
+    if (missing.length > 0)
+      throw new TeamsOAuthError('INPUT_INVALID', targetsRequired, {
+        issues: missing.map((field) => ({ field, problem: 'is required', fix: targetsRequired })),
+      })
+    return result.data as TargetOptions
+  }
   const issues = result.error.issues.map((issue) => ({
     field: String(issue.path[0] ?? ''),
     problem: issue.message,
@@ -78,15 +93,19 @@ export const accountsOf = (options: { teamsAccount?: unknown; sfbonlineAccount?:
 export function runbookInput(options: TargetOptions): RunbookInput {
   let certificate: Uint8Array | undefined
   if (options.certificate) {
-    try {
-      certificate = new Uint8Array(readFileSync(options.certificate))
-    } catch (error) {
+    const bytes = readInputFile(options.certificate, {
+      field: 'certificate',
+      maxBytes: 64 * kB,
+      code: 'CERTIFICATE_INVALID',
+      fix: 'give the path of a .cer, .pem or .p7b file',
+    })
+    if (!bytes)
       throw new TeamsOAuthError(
         'CERTIFICATE_INVALID',
-        `certificate: cannot read ${options.certificate} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); give the path of a .cer, .pem or .p7b file`,
+        `certificate: cannot read ${options.certificate} (ENOENT); give the path of a .cer, .pem or .p7b file`,
         { field: 'certificate' },
       )
-    }
+    certificate = new Uint8Array(bytes)
   }
   return {
     profile: options.profile as RunbookInput['profile'],
@@ -97,6 +116,6 @@ export function runbookInput(options: TargetOptions): RunbookInput {
     dropExpiredKeys: options.dropExpiredKeys,
     allowPlainMailUser: options.allowPlainMailUser,
     ...(options.graphUrl && options.entra !== 'msol' ? { graphUrl: options.graphUrl } : {}),
-    ...(certificate ? { certificate } : {}),
+    ...(certificate ? { certificate, ...(options.anyCertificate ? { anyCertificate: true } : {}) } : {}),
   }
 }

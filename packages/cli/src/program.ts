@@ -18,15 +18,19 @@ const targetOptions = (command: Command) =>
     .option('--domain-controller <fqdn>', 'pin every Exchange write to this domain controller')
     .option(
       '--exchange <target>',
-      'fake | fake-pwsh (the fake behind the PowerShell stand-in) | local | a remote PowerShell URI (https://ex01.contoso.com/PowerShell/)',
-      'fake',
+      'required: fake (the embedded fake) | fake-pwsh (the fake behind the PowerShell stand-in) | local | a remote PowerShell URI (https://ex01.contoso.com/PowerShell/)',
     )
-    .option('--entra <path>', 'fake | graph | msol (MSOnline, retired in 2025)', 'fake')
+    .option('--entra <path>', 'required: fake (the embedded fake) | graph | msol (MSOnline, retired in 2025)')
     .option('--graph-url <url>', 'Microsoft Graph base URL (national clouds)')
     .option('--tenant <id>', 'the Entra tenant id or domain, for sign-in')
     .option(
       '--certificate <file>',
-      'the auth certificate (.cer, .pem or .p7b) instead of exporting it from Exchange',
+      "the auth certificate (.cer, .pem or .p7b) instead of exporting it from Exchange; it must be Exchange's current or next auth certificate",
+    )
+    .option(
+      '--any-certificate',
+      "upload --certificate even when it is neither Exchange's current nor its next auth certificate",
+      false,
     )
     .option('--teams-account <name>', 'the application account of the teams profile (default TeamsScheduler)')
     .option(
@@ -76,7 +80,7 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
       } catch (error) {
         // Loaded only on failure: it brings targets and options (with zod), which demo and script never need.
         const { fail } = await import('./commands/shared')
-        setExit(fail(io, Boolean(options.json), error))
+        setExit(fail(io, Boolean(options.json), error, options))
       }
     }
 
@@ -100,7 +104,10 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
         .command('plan')
         .description('read both systems and show what apply would change; changes nothing'),
     ).action(run(async () => (await import('./commands/plan')).planCommand)),
-    ['teams-oauth plan --domain contoso.com --state tenant.json --json'],
+    [
+      'teams-oauth plan --domain contoso.com --exchange local --entra graph --json',
+      'teams-oauth plan --domain contoso.com --exchange fake --entra fake --state tenant.json --json',
+    ],
   )
 
   examples(
@@ -112,7 +119,7 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
       .option('--yes', 'change without asking (required when no one is at the terminal)', false)
       .action(run(async () => (await import('./commands/apply')).applyCommand)),
     [
-      'teams-oauth apply --profile all --domain contoso.com --state tenant.json --yes',
+      'teams-oauth apply --profile all --domain contoso.com --exchange fake --entra fake --state tenant.json --yes',
       'teams-oauth apply --domain contoso.com --exchange local --entra graph --tenant contoso.onmicrosoft.com',
     ],
   )
@@ -121,7 +128,10 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
     targetOptions(
       program.command('verify').description('read both systems and report each step, desired against actual'),
     ).action(run(async () => (await import('./commands/verify')).verifyCommand)),
-    ['teams-oauth verify --domain contoso.com --state tenant.json'],
+    [
+      'teams-oauth verify --domain contoso.com --exchange local --entra graph',
+      'teams-oauth verify --domain contoso.com --exchange fake --entra fake --state tenant.json',
+    ],
   )
 
   examples(
@@ -136,7 +146,7 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
       .action(run(async () => (await import('./commands/doctor')).doctorCommand)),
     [
       'teams-oauth doctor --profile teams --domain contoso.com --exchange local --entra graph --delegate bob --delegator alice --html report.html',
-      'teams-oauth doctor --state tenant.json --json',
+      'teams-oauth doctor --exchange fake --entra fake --state tenant.json --json',
     ],
   )
 
@@ -162,9 +172,7 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
         'the application account of the sfbonline profile (default SfBOnline-ApplicationAccount)',
       )
       .addOption(
-        new Option('--entra <path>', 'how the script reaches Entra')
-          .choices(['graph', 'msol'])
-          .default('graph'),
+        new Option('--entra <path>', 'required: how the script reaches Entra').choices(['graph', 'msol']),
       )
       .option('--graph-url <url>', 'Microsoft Graph base URL (national clouds)')
       .option('--drop-expired-keys', 'drop expired keys from the service principals', false)
@@ -188,8 +196,11 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
         'undo what apply recorded in a journal, newest first; removes only what teams-oauth created',
       )
       .option('--journal <file>', 'the record apply wrote', 'teams-oauth-journal.json')
-      .option('--exchange <target>', 'fake | local | a remote PowerShell URI', 'fake')
-      .option('--entra <path>', 'fake | graph | msol', 'fake')
+      .option(
+        '--exchange <target>',
+        'required: fake | fake-pwsh | local | a remote PowerShell URI (the organisation apply changed)',
+      )
+      .option('--entra <path>', 'required: fake | graph | msol (the tenant apply changed)')
       .option('--graph-url <url>', 'Microsoft Graph base URL (national clouds)')
       .option('--tenant <id>', 'the Entra tenant id or domain, for sign-in')
       .option('--state <file>', "the fake tenant's state (with --exchange fake or --entra fake)")
@@ -199,8 +210,8 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
       .option('--verbose', 'more progress on stderr', false)
       .action(run(async () => (await import('./commands/rollback')).rollbackCommand)),
     [
-      'teams-oauth rollback --journal teams-oauth-journal.json --what-if',
-      'teams-oauth rollback --journal teams-oauth-journal.json --state tenant.json --yes',
+      'teams-oauth rollback --journal teams-oauth-journal.json --exchange local --entra graph --what-if',
+      'teams-oauth rollback --journal teams-oauth-journal.json --exchange fake --entra fake --state tenant.json --yes',
     ],
   )
 

@@ -15,7 +15,7 @@ describe.runIf(pwsh.run)('an Exchange write whose answer dies with pwsh (--excha
     const targets = ['--exchange', 'fake-pwsh', '--entra', 'fake', '--state', state, '--journal', journal]
     const common = ['--profile', 'all', '--domain', 'contoso.com', ...targets, '--yes']
     expect(
-      (await runCli(['plan', '--profile', 'all', '--domain', 'contoso.com', '--state', state])).code,
+      (await runCli(['plan', '--profile', 'all', '--domain', 'contoso.com', ...targets.slice(0, 6)])).code,
     ).toBe(0)
     const start = stateOf(state).state
 

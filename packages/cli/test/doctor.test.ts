@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { runCli, tempDir } from './run-cli'
+import { fake, runCli, tempDir } from './run-cli'
 
 describe('teams-oauth doctor', () => {
   it('exits 3 on an organisation not configured yet, naming what fails and the fix', async () => {
@@ -12,6 +12,7 @@ describe('teams-oauth doctor', () => {
       'teams',
       '--domain',
       'contoso.com',
+      ...fake,
       '--state',
       join(dir, 's.json'),
     ])
@@ -24,7 +25,7 @@ describe('teams-oauth doctor', () => {
     const dir = tempDir()
     const state = join(dir, 's.json')
     const html = join(dir, 'report.html')
-    const common = ['--profile', 'all', '--domain', 'contoso.com', '--state', state]
+    const common = ['--profile', 'all', '--domain', 'contoso.com', ...fake, '--state', state]
     expect((await runCli(['apply', ...common, '--journal', join(dir, 'j.json'), '--yes'])).code).toBe(0)
     const run = await runCli([
       'doctor',
@@ -48,7 +49,7 @@ describe('teams-oauth doctor', () => {
   })
 
   it('rejects --delegate without --delegator with exit 2', async () => {
-    const run = await runCli(['doctor', '--domain', 'contoso.com', '--delegate', 'bob'])
+    const run = await runCli(['doctor', ...fake, '--domain', 'contoso.com', '--delegate', 'bob'])
     expect(run.code).toBe(2)
     expect(run.stderr).toContain('--delegator')
   })

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { runCli } from './run-cli'
 
+/** The embedded fake as both targets: every command but demo names its targets. */
+const fake = ['--exchange', 'fake', '--entra', 'fake']
+
 const script = (...args: string[]) =>
   runCli(['script', '--domain', 'contoso.com', '--entra', 'graph', ...args])
 
@@ -37,8 +40,8 @@ describe('--graph-url, read one way by script, plan and apply', () => {
 
   it.each([
     ['script', ['script', '--domain', 'contoso.com', '--entra', 'graph']],
-    ['plan', ['plan', '--domain', 'contoso.com']],
-    ['apply', ['apply', '--domain', 'contoso.com', '--yes']],
+    ['plan', ['plan', '--exchange', 'fake', '--entra', 'fake', '--domain', 'contoso.com']],
+    ['apply', ['apply', '--exchange', 'fake', '--entra', 'fake', '--domain', 'contoso.com', '--yes']],
   ])('%s --graph-url https://graph.invalid exits 2 and says which hosts it takes', async (_name, args) => {
     const run = await runCli([...args, '--graph-url', 'https://graph.invalid'])
     expect(run.code).toBe(2)
@@ -58,6 +61,7 @@ describe('what plan and verify say about the run as a whole', () => {
   it('plan in GCC High says delegated scheduling for on-premises mailboxes is unsupported there', async () => {
     const run = await runCli([
       'plan',
+      ...fake,
       '--domain',
       'contoso.com',
       '--graph-url',
@@ -70,24 +74,25 @@ describe('what plan and verify say about the run as a whole', () => {
   })
 
   it('plan --profile sfbonline warns that Health Checker rates it Red', async () => {
-    const run = await runCli(['plan', '--profile', 'sfbonline', '--domain', 'contoso.com'])
+    const run = await runCli(['plan', ...fake, '--profile', 'sfbonline', '--domain', 'contoso.com'])
     expect(run.stdout).toMatch(/Health Checker rates this configuration Red/)
-    const teams = await runCli(['plan', '--profile', 'teams', '--domain', 'contoso.com'])
+    const teams = await runCli(['plan', ...fake, '--profile', 'teams', '--domain', 'contoso.com'])
     expect(teams.stdout).not.toMatch(/rates this configuration Red/)
   })
 
   it('plan and verify say hybrid OAuth is a prerequisite they do not check, and point to doctor', async () => {
     for (const command of ['plan', 'verify']) {
-      const run = await runCli([command, '--domain', 'contoso.com'])
+      const run = await runCli([command, ...fake, '--domain', 'contoso.com'])
       expect(run.stdout).toMatch(/hybrid OAuth .* prerequisite this does not check: run teams-oauth doctor/)
     }
   })
 
   it('plan without --domain-controller says Microsoft pins every command', async () => {
-    const run = await runCli(['plan', '--domain', 'contoso.com'])
+    const run = await runCli(['plan', ...fake, '--domain', 'contoso.com'])
     expect(run.stdout).toContain('no --domain-controller')
     const pinned = await runCli([
       'plan',
+      ...fake,
       '--domain',
       'contoso.com',
       '--domain-controller',
@@ -101,6 +106,7 @@ describe('doctor --graph-url', () => {
   it('warns in GCC High that Microsoft does not support delegated scheduling for on-premises mailboxes', async () => {
     const run = await runCli([
       'doctor',
+      ...fake,
       '--domain',
       'contoso.com',
       '--graph-url',

@@ -6,6 +6,7 @@ import { createFakeTenant, scenarios } from '@teams-oauth/fakes'
 import { chromium } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { renderHtmlReport } from '../src/html-report'
+import { targetsUsed } from '../src/targets-used'
 import { tempDir } from './run-cli'
 
 const executablePath = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path))
@@ -32,7 +33,10 @@ describe.runIf(executablePath)('the doctor HTML report in headless Chromium', ()
       delegator: 'alice',
     })
     const file = join(tempDir(), 'report.html')
-    writeFileSync(file, renderHtmlReport(report))
+    writeFileSync(
+      file,
+      renderHtmlReport(report, targetsUsed({ exchange: 'fake', entra: 'fake', state: undefined })),
+    )
 
     const browser = await chromium.launch({
       executablePath,

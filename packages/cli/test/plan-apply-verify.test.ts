@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { runCli, stateOf, tempDir } from './run-cli'
+import { fake, runCli, stateOf, tempDir } from './run-cli'
 
 describe('teams-oauth plan, apply and verify on a fake tenant kept in a state file', () => {
   it('plan --json prints one document whose actions name their step and reason', async () => {
@@ -12,6 +12,7 @@ describe('teams-oauth plan, apply and verify on a fake tenant kept in a state fi
       'teams',
       '--domain',
       'contoso.com',
+      ...fake,
       '--state',
       join(dir, 's.json'),
       '--json',
@@ -36,7 +37,7 @@ describe('teams-oauth plan, apply and verify on a fake tenant kept in a state fi
     const dir = tempDir()
     const state = join(dir, 's.json')
     const journal = join(dir, 'journal.json')
-    const common = ['--profile', 'all', '--domain', 'contoso.com', '--state', state]
+    const common = ['--profile', 'all', '--domain', 'contoso.com', ...fake, '--state', state]
     const first = await runCli(['apply', ...common, '--journal', journal, '--yes'])
     expect(first.code, first.stderr).toBe(0)
     const writes = stateOf(state).changes.length
@@ -57,7 +58,7 @@ describe('teams-oauth plan, apply and verify on a fake tenant kept in a state fi
 
   it('verify exits 3 when something is not in place', async () => {
     const dir = tempDir()
-    const run = await runCli(['verify', '--domain', 'contoso.com', '--state', join(dir, 's.json')])
+    const run = await runCli(['verify', '--domain', 'contoso.com', ...fake, '--state', join(dir, 's.json')])
     expect(run.code).toBe(3)
     expect(run.stdout).toContain('drift')
   })
@@ -65,7 +66,7 @@ describe('teams-oauth plan, apply and verify on a fake tenant kept in a state fi
   it('refuses to write without --yes when no one is at the terminal, and changes nothing', async () => {
     const dir = tempDir()
     const state = join(dir, 's.json')
-    const run = await runCli(['apply', '--domain', 'contoso.com', '--state', state])
+    const run = await runCli(['apply', '--domain', 'contoso.com', ...fake, '--state', state])
     expect(run.code).toBe(2)
     expect(run.stderr).toContain('--yes')
     expect(stateOf(state).changes).toEqual([])
@@ -76,13 +77,13 @@ describe('teams-oauth plan, apply and verify on a fake tenant kept in a state fi
     const state = join(dir, 's.json')
     const journal = join(dir, 'j.json')
     const declined = await runCli(
-      ['apply', '--domain', 'contoso.com', '--state', state, '--journal', journal],
+      ['apply', '--domain', 'contoso.com', ...fake, '--state', state, '--journal', journal],
       { interactive: true, answer: false },
     )
     expect(declined.code).toBe(2)
     expect(stateOf(state).changes).toEqual([])
     const accepted = await runCli(
-      ['apply', '--domain', 'contoso.com', '--state', state, '--journal', journal],
+      ['apply', '--domain', 'contoso.com', ...fake, '--state', state, '--journal', journal],
       { interactive: true, answer: true },
     )
     expect(accepted.code).toBe(0)
@@ -92,7 +93,7 @@ describe('teams-oauth plan, apply and verify on a fake tenant kept in a state fi
   it('--what-if shows the plan and changes nothing', async () => {
     const dir = tempDir()
     const state = join(dir, 's.json')
-    const run = await runCli(['apply', '--domain', 'contoso.com', '--state', state, '--what-if'])
+    const run = await runCli(['apply', '--domain', 'contoso.com', ...fake, '--state', state, '--what-if'])
     expect(run.code).toBe(0)
     expect(run.stdout).toContain('New-PartnerApplication')
     expect(stateOf(state).changes).toEqual([])
@@ -104,19 +105,31 @@ describe('teams-oauth plan, apply and verify on a fake tenant kept in a state fi
     const reference = join(dir, 'reference.json')
     const faulty = join(dir, 'faulty.json')
     // the same starting tenant for both
-    await runCli(['plan', '--domain', 'contoso.com', '--state', reference])
+    await runCli(['plan', '--domain', 'contoso.com', ...fake, '--state', reference])
     const { copyFileSync } = await import('node:fs')
     copyFileSync(reference, faulty)
     expect(
-      (await runCli(['apply', ...common, '--state', reference, '--journal', join(dir, 'r.json')])).code,
+      (await runCli(['apply', ...common, ...fake, '--state', reference, '--journal', join(dir, 'r.json')]))
+        .code,
     ).toBe(0)
 
-    const failed = await runCli(['apply', ...common, '--state', faulty, '--journal', join(dir, 'f.json')], {
-      env: { TEAMS_OAUTH_FAKE_FAIL_WRITE: '5' },
-    })
+    const failed = await runCli(
+      ['apply', ...common, ...fake, '--state', faulty, '--journal', join(dir, 'f.json')],
+      {
+        env: { TEAMS_OAUTH_FAKE_FAIL_WRITE: '5' },
+      },
+    )
     expect(failed.code).toBe(1)
     expect(failed.stderr).toMatch(/teams-oauth: .+: /)
-    const resumed = await runCli(['apply', ...common, '--state', faulty, '--journal', join(dir, 'f.json')])
+    const resumed = await runCli([
+      'apply',
+      ...common,
+      ...fake,
+      '--state',
+      faulty,
+      '--journal',
+      join(dir, 'f.json'),
+    ])
     expect(resumed.code).toBe(0)
     expect(stateOf(faulty).state).toEqual(stateOf(reference).state)
   })
@@ -136,7 +149,7 @@ describe('bad input', () => {
   ])('a bad %s exits 2, names the field, and changes nothing', async (field, args) => {
     const dir = tempDir()
     const state = join(dir, 's.json')
-    const run = await runCli(['apply', ...args, '--state', state, '--yes'])
+    const run = await runCli(['apply', ...fake, ...args, '--state', state, '--yes'])
     expect(run.code).toBe(2)
     expect(run.stderr.toLowerCase()).toContain(field === 'domainController' ? 'domaincontroller' : field)
     if (existsSync(state)) expect(stateOf(state).changes).toEqual([])
@@ -148,6 +161,7 @@ describe('bad input', () => {
       'apply',
       '--domain',
       'contoso.com',
+      ...fake,
       '--state',
       join(dir, 's.json'),
       '--certificate',
@@ -173,13 +187,13 @@ describe('an expired auth certificate on Exchange (not a bad input)', () => {
       state,
       JSON.stringify({ format: 'teams-oauth-fake-tenant', version: 1, state: tenant.state(), changes: [] }),
     )
-    const verified = await runCli(['verify', '--domain', 'contoso.com', '--state', state, '--json'])
+    const verified = await runCli(['verify', '--domain', 'contoso.com', ...fake, '--state', state, '--json'])
     expect(verified.code).toBe(3)
     expect(
       JSON.parse(verified.stdout).steps.find((s: { id: string }) => s.id === 'exchange.authCertificate')
         .status,
     ).toBe('drift')
-    const applied = await runCli(['apply', '--domain', 'contoso.com', '--state', state, '--yes'])
+    const applied = await runCli(['apply', '--domain', 'contoso.com', ...fake, '--state', state, '--yes'])
     expect(applied.code).toBe(1)
     expect(applied.stdout).toContain('blocked: ')
     expect(applied.stderr).toContain('New-ExchangeCertificate')
@@ -196,6 +210,7 @@ describe('--teams-account', () => {
       'contoso.com',
       '--teams-account',
       'TeamsScheduler2',
+      ...fake,
       '--state',
       join(dir, 's.json'),
       '--json',

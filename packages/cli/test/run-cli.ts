@@ -37,3 +37,6 @@ export const tempDir = () => mkdtempSync(join(tmpdir(), 'teams-oauth-cli-'))
 /** The fake tenant a --state file keeps: its state and every write it has seen. */
 export const stateOf = (file: string) =>
   JSON.parse(readFileSync(file, 'utf8')) as { state: unknown; changes: unknown[] }
+
+/** The embedded fake as both targets: the options every run against it names. */
+export const fake = ['--exchange', 'fake', '--entra', 'fake']

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { runCli, stateOf, tempDir } from './run-cli'
+import { fake, runCli, stateOf, tempDir } from './run-cli'
 
 describe('teams-oauth script', () => {
   it('writes the procedure for the chosen Entra path, saying at the top what it does and needs', async () => {
@@ -38,6 +38,7 @@ describe('teams-oauth script', () => {
 
   it('refuses an Entra path a script cannot take', async () => {
     expect((await runCli(['script', '--domain', 'contoso.com', '--entra', 'fake'])).code).toBe(2)
+    expect((await runCli(['script', '--domain', 'contoso.com'])).stderr).toContain('--entra is required')
   })
 })
 
@@ -46,32 +47,32 @@ describe('teams-oauth rollback', () => {
     const dir = tempDir()
     const state = join(dir, 's.json')
     const journal = join(dir, 'j.json')
-    const common = ['--profile', 'all', '--domain', 'contoso.com', '--state', state]
+    const common = ['--profile', 'all', '--domain', 'contoso.com', ...fake, '--state', state]
     await runCli(['plan', ...common])
     const before = stateOf(state).state
     expect((await runCli(['apply', ...common, '--journal', journal, '--yes'])).code).toBe(0)
     const after = stateOf(state)
 
-    const preview = await runCli(['rollback', '--journal', journal, '--state', state, '--what-if'])
+    const preview = await runCli(['rollback', '--journal', journal, ...fake, '--state', state, '--what-if'])
     expect(preview.code).toBe(0)
     expect(preview.stdout).toContain('Remove-PartnerApplication')
     expect(stateOf(state)).toEqual(after)
 
-    const refused = await runCli(['rollback', '--journal', journal, '--state', state])
+    const refused = await runCli(['rollback', '--journal', journal, ...fake, '--state', state])
     expect(refused.code).toBe(2)
     expect(stateOf(state)).toEqual(after)
 
-    const done = await runCli(['rollback', '--journal', journal, '--state', state, '--yes'])
+    const done = await runCli(['rollback', '--journal', journal, ...fake, '--state', state, '--yes'])
     expect(done.code, done.stderr).toBe(0)
     expect(stateOf(state).state).toEqual(before)
   })
 
   it('exits 2 on a missing or foreign journal', async () => {
     const dir = tempDir()
-    expect((await runCli(['rollback', '--journal', join(dir, 'none.json'), '--yes'])).code).toBe(2)
+    expect((await runCli(['rollback', ...fake, '--journal', join(dir, 'none.json'), '--yes'])).code).toBe(2)
     const foreign = join(dir, 'foreign.json')
     writeFileSync(foreign, '{"hello": 1}')
-    const run = await runCli(['rollback', '--journal', foreign, '--yes'])
+    const run = await runCli(['rollback', ...fake, '--journal', foreign, '--yes'])
     expect(run.code).toBe(2)
     expect(run.stderr).toContain('journal')
   })
@@ -83,6 +84,8 @@ describe('teams-oauth script with a hostile --graph-url', () => {
       'script',
       '--domain',
       'contoso.com',
+      '--entra',
+      'graph',
       '--graph-url',
       'https://graph.microsoft.com\nWrite-Host INJECTED',
     ])

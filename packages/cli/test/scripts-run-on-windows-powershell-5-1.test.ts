@@ -122,6 +122,8 @@ describe('teams-oauth script -o', () => {
       'script',
       '--domain',
       'contoso.com',
+      '--entra',
+      'graph',
       '--graph-url',
       'https://graph.microsoft.com\u2011Write-Host',
       '-o',

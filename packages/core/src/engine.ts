@@ -137,11 +137,15 @@ export interface ApplyOptions extends RunOptions {
   journal?: Journal
   /** Called after every change, so the record is on disk before the next change starts. */
   onJournal?: (journal: Journal) => void | Promise<void>
+  /** Checked between actions: once aborted, apply stops before the next action (the one in flight finishes). */
+  signal?: AbortSignal
 }
 
 export interface ApplyResult {
   journal: Journal
   changes: number
+  /** Set when `signal` stopped the run before its last action. */
+  interrupted?: true
 }
 
 /**
@@ -176,6 +180,7 @@ export async function apply(
       )
     const kind = kindOf(step)
     for (const { action, reason } of planStep.actions) {
+      if (options.signal?.aborted) return { journal, changes, interrupted: true }
       const base = { step: step.id, title: planStep.title, action }
       options.onEvent?.({ type: 'action-start', ...base, reason })
       let entry: JournalEntry | null = null

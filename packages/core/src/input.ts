@@ -80,6 +80,8 @@ export const inputSchema = z
      * does not offer; only when a person says so.
      */
     allowPlainMailUser: z.boolean().default(false),
+    /** Upload `certificate` even when it is neither Exchange's current nor its next auth certificate. */
+    anyCertificate: z.boolean().optional(),
   })
   .strict()
   .refine((input) => input.accounts.teams.toLowerCase() !== input.accounts.sfbonline.toLowerCase(), {
@@ -106,6 +108,7 @@ const fixes: Record<string, string> = {
   dropExpiredKeys: 'pass true or false',
   allowPlainMailUser: 'pass true or false (--allow-plain-mail-user)',
   certificate: 'pass the certificate bytes (a .cer, .pem or .p7b file)',
+  anyCertificate: 'pass true or false',
 }
 
 export interface InputIssue {

@@ -8,6 +8,7 @@ export { secretLeftovers } from './leftovers'
 export { locatePwsh, pwshTestGate } from './locate'
 export { isSecret, type Secret, secret } from './secret'
 export {
+  childEnvironment,
   createPowerShellSession,
   type Parameters,
   type ParameterValue,

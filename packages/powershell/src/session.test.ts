@@ -312,6 +312,38 @@ describe.runIf(pwsh.run)('a PowerShell session and secrets', () => {
     expect(printed.join('\n')).toBe('')
   })
 
+  it('starts PowerShell without the Graph token or any other secret in its environment', async () => {
+    const token = 'graph-token-in-env-5150'
+    const saved = { ...process.env }
+    process.env.TEAMS_OAUTH_GRAPH_TOKEN = token
+    process.env.AZURE_CLIENT_SECRET = `${token}-client-secret`
+    process.env.TEAMS_OAUTH_HARMLESS = 'kept'
+    // the default (this process's environment) and an environment given explicitly
+    const sessions = [
+      createPowerShellSession({ executable: pwsh.executable }),
+      createPowerShellSession({ executable: pwsh.executable, env: { ...process.env } }),
+    ]
+    try {
+      for (const session of sessions) {
+        const [seen] = await session.run({
+          script: `param([string]$Needle)
+            $all = [Environment]::GetEnvironmentVariables()
+            [pscustomobject]@{
+              Holding = @($all.Keys | Where-Object { "$($all[$_])".Contains($Needle) -or "$_" -match 'TOKEN|SECRET' })
+              Harmless = $env:TEAMS_OAUTH_HARMLESS
+            }`,
+          params: { Needle: token },
+        })
+        expect(seen).toEqual({ Holding: [], Harmless: 'kept' })
+      }
+    } finally {
+      for (const session of sessions) await session.close()
+      for (const name of ['TEAMS_OAUTH_GRAPH_TOKEN', 'AZURE_CLIENT_SECRET', 'TEAMS_OAUTH_HARMLESS'])
+        if (saved[name] === undefined) delete process.env[name]
+        else process.env[name] = saved[name]
+    }
+  })
+
   it('keeps no setup parameter, nor the payload that carried it, in the process after the setup', async () => {
     const password = 'setup-secret-4711'
     const session = createPowerShellSession({

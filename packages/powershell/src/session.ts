@@ -37,7 +37,7 @@ export interface PowerShellSessionOptions {
   secretParameters?: string[]
   /** Debug log: process starts and exits, each call with secret values redacted, stderr lines. */
   onDebug?: (message: string) => void
-  /** Environment of the process (default: this process's). */
+  /** Environment of the process (default: this process's); secrets (see childEnvironment) are dropped either way. */
   env?: NodeJS.ProcessEnv
   cwd?: string
 }
@@ -83,6 +83,15 @@ Object.defineProperty(QuietPowerShell.prototype, 'setDebuggers', {
   value: () => ({ comment: silent, command: silent, output: silent }),
 })
 
+/** Names of variables that hold a secret: the Graph token, client secrets, passwords, keys. */
+const secretVariable =
+  /TOKEN|SECRET|PASSW|CREDENTIAL|API_?KEY|PRIVATE_?KEY|CERTIFICATE_PATH|CONNECTION_?STRING/i
+
+/** The environment a PowerShell child gets: this one without any variable that holds a secret. */
+export function childEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !secretVariable.test(name)))
+}
+
 export function createPowerShellSession(options: PowerShellSessionOptions = {}): PowerShellSession {
   const executable = options.executable ?? 'pwsh'
   const secretNames = new Set((options.secretParameters ?? []).map((name) => name.toLowerCase()))
@@ -113,7 +122,7 @@ export function createPowerShellSession(options: PowerShellSessionOptions = {}):
       executable,
       executableOptions: { '-NoProfile': true, '-NonInteractive': true },
       spawnOptions: {
-        env: { ...(options.env ?? process.env), TERM: 'dumb', NO_COLOR: '1' },
+        env: { ...childEnvironment(options.env ?? process.env), TERM: 'dumb', NO_COLOR: '1' },
         cwd: options.cwd,
       },
       throwOnInvocationError: false,

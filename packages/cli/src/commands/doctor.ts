@@ -1,15 +1,17 @@
 import { type DoctorReport, diagnose, TeamsOAuthError } from '@teams-oauth/core'
-import { writeFileAtomic } from '../fake-state'
+import { writeFileAtomic } from '../files'
 import { renderHtmlReport } from '../html-report'
 import { type CliIO, exitCodes, paint } from '../io'
 import { accountsOf, parseTargetOptions } from '../options'
-import { withTargets } from './shared'
+import { type TargetsUsed, targetArguments, targetsLine } from '../targets-used'
+import { assertDistinctFiles, contextOf, withTargets } from './shared'
 
-export function renderDoctor(io: CliIO, report: DoctorReport, isTTY: boolean): string {
+export function renderDoctor(io: CliIO, report: DoctorReport, used: TargetsUsed, isTTY: boolean): string {
   const c = paint(io, isTTY)
   const mark = { pass: c.green('✓ pass'), warn: c.yellow('! warn'), fail: c.red('✗ fail') }
   const lines = [
     c.bold(`teams-oauth doctor: ${report.organisation} (profile ${report.profile}), ${report.checkedAt}`),
+    targetsLine(used).trimEnd(),
   ]
   for (const check of report.checks) {
     lines.push(`${mark[check.status]}  ${check.title}`)
@@ -37,20 +39,28 @@ export async function doctorCommand(io: CliIO, raw: Record<string, unknown>): Pr
         field: delegate ? 'delegator' : 'delegate',
       },
     )
-  const report = await withTargets({ io, options }, ({ targets }) =>
-    diagnose(targets, {
-      profile: options.profile as 'teams',
-      ...(options.domain ? { domain: options.domain } : {}),
-      accounts: accountsOf(options),
-      ...(delegate && delegator ? { delegate, delegator } : {}),
-      ...(options.graphUrl && options.entra !== 'msol' ? { graphUrl: options.graphUrl } : {}),
-    }),
+  assertDistinctFiles({ '--state': options.state, '--html': raw.html as string | undefined })
+  const context = contextOf(io, options)
+  const report = await withTargets(
+    context,
+    ({ targets }) =>
+      diagnose(targets, {
+        profile: options.profile as 'teams',
+        ...(options.domain ? { domain: options.domain } : {}),
+        accounts: accountsOf(options),
+        ...(delegate && delegator ? { delegate, delegator } : {}),
+        // the fix commands name the targets of this run, so they change what this run read
+        targets: targetArguments(options),
+        ...(options.graphUrl && options.entra !== 'msol' ? { graphUrl: options.graphUrl } : {}),
+      }),
+    { command: 'doctor' },
   )
   if (raw.html) {
-    writeFileAtomic(raw.html as string, renderHtmlReport(report))
+    writeFileAtomic(raw.html as string, renderHtmlReport(report, context.targets))
     if (!options.json) io.stderr(`Wrote ${raw.html}\n`)
   }
-  if (options.json) io.stdout(`${JSON.stringify({ command: 'doctor', ...report }, null, 2)}\n`)
-  else io.stdout(renderDoctor(io, report, Boolean(process.stdout.isTTY)))
+  if (options.json)
+    io.stdout(`${JSON.stringify({ command: 'doctor', targets: context.targets, ...report }, null, 2)}\n`)
+  else io.stdout(renderDoctor(io, report, context.targets, Boolean(process.stdout.isTTY)))
   return report.ok ? exitCodes.ok : exitCodes.notInDesiredState
 }

@@ -1,5 +1,5 @@
 import { buildRunbook, renderScript, TeamsOAuthError } from '@teams-oauth/core'
-import { writeFileAtomic } from '../fake-state'
+import { writeFileAtomic } from '../files'
 import type { CliIO } from '../io'
 import { accountsOf } from '../options'
 
@@ -7,12 +7,16 @@ import { accountsOf } from '../options'
 const utf8Bom = '\uFEFF'
 
 export async function scriptCommand(io: CliIO, raw: Record<string, unknown>): Promise<number> {
-  const entra = raw.entra as string
+  const entra = raw.entra as string | undefined
   if (entra !== 'graph' && entra !== 'msol')
     throw new TeamsOAuthError(
       'INPUT_INVALID',
-      `--entra: ${JSON.stringify(entra)} is not an Entra path for a script; choose graph or msol`,
-      { field: 'entra' },
+      entra === undefined
+        ? '--entra is required: how the script reaches Entra, graph (Microsoft Graph) or msol (MSOnline)'
+        : `--entra: ${JSON.stringify(entra)} is not an Entra path for a script; choose graph or msol`,
+      {
+        field: 'entra',
+      },
     )
   if (!raw.domain)
     throw new TeamsOAuthError(
@@ -33,7 +37,7 @@ export async function scriptCommand(io: CliIO, raw: Record<string, unknown>): Pr
   })
   const script = renderScript(runbook, { entra })
   if (raw.output) {
-    writeFileAtomic(raw.output as string, utf8Bom + script)
+    writeFileAtomic(raw.output as string, utf8Bom + script, 0o644)
     io.stderr(`Wrote ${raw.output}\n`)
   } else io.stdout(script)
   return 0

@@ -12,6 +12,8 @@ export interface DiagnoseOptions {
   delegator?: string
   /** Graph's base URL, so a national cloud is named with Microsoft's support there. */
   graphUrl?: string
+  /** The options naming the targets of this run (`--exchange … --entra …`), repeated in the fix commands. */
+  targets?: string
   now?: Date
 }
 
@@ -21,7 +23,7 @@ export const expiryFailDays = 30
 export const read = (targets: Targets, call: CmdletCall) => readFound(targets.exchange, call)
 
 export const applyFix = (options: DiagnoseOptions, profile: ProfileName = options.profile) =>
-  `teams-oauth apply --profile ${profile} --domain ${options.domain ?? '<verified domain>'}`
+  `teams-oauth apply --profile ${profile} --domain ${options.domain ?? '<verified domain>'}${options.targets ? ` ${options.targets}` : ''}`
 
 export interface PartnerAppWanted {
   name: string

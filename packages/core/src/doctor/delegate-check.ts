@@ -1,6 +1,6 @@
 import { TeamsOAuthError } from '../errors'
 import { mailboxFolderObject, mailboxFolderPermissionObject } from '../exchange-objects'
-import type { CmdletObject, Targets } from '../ports'
+import { type CmdletObject, isExchangeNotFound, type Targets } from '../ports'
 import { quote } from '../script/quote'
 import { type Check, check } from './checks'
 import { read } from './context'
@@ -32,6 +32,19 @@ export async function delegateCheck(targets: Targets, delegate: string, delegato
       params: { Identity: folder, User: delegate },
     })
   } catch (error) {
+    // Exchange's answer for a delegate it does not know: a failed check of the report, not an aborted run
+    if (
+      error instanceof TeamsOAuthError &&
+      (error.data.reason === 'InvalidExternalUserIdException' || isExchangeNotFound(error))
+    )
+      return check(
+        'delegate.rights',
+        title,
+        'fail',
+        [`no user ${delegate} found: ${error.message}`],
+        `Get-Recipient -Identity ${quote(delegate)}`,
+        'Is the delegate a user of this organisation? Give their alias or address with --delegate.',
+      )
     // Exchange's answer for a user with no entry on the folder at all
     if (!(error instanceof TeamsOAuthError && error.data.reason === 'UserNotFoundInPermissionEntryException'))
       throw error

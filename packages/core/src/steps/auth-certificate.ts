@@ -87,10 +87,19 @@ export const authCertificate: StepKind<AuthCertificateStep, Observed> = {
         blocked: `Exchange's auth certificate ${current.thumbprint} cannot be used: ${authCertificateBlockedFix}`,
       }
     const notes: string[] = []
-    if (source === 'file' && configured.current && configured.current.toUpperCase() !== current.thumbprint)
-      notes.push(
-        `the certificate from the file (${current.thumbprint}) is not Exchange's current auth certificate (${configured.current})`,
-      )
+    const exchanges = [configured.current, configured.next].flatMap((t) => (t ? [t.toUpperCase()] : []))
+    if (source === 'file' && !exchanges.includes(current.thumbprint)) {
+      const which = `the certificate from the file (${current.thumbprint}) is neither Exchange's current auth certificate (${configured.current ?? 'none'}) nor its next (${configured.next ?? 'none'})`
+      // Microsoft's services would verify Exchange's tokens against a key Exchange does not sign with
+      if (!context.input.anyCertificate)
+        return {
+          actions: [],
+          desired,
+          actual: `file ${current.thumbprint}, not Exchange's`,
+          blocked: `${which}: leave out --certificate to upload Exchange's own, or export the right one (Get-AuthConfig names its thumbprint); --any-certificate uploads this one anyway`,
+        }
+      notes.push(`${which}; uploaded anyway (--any-certificate)`)
+    }
     if (configured.next && !next)
       notes.push(`the next auth certificate ${configured.next} is in no certificate store`)
     const usableNext =
