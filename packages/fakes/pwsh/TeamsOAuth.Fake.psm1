@@ -48,6 +48,8 @@ function Send-FakeRequest([string]$Method, [string]$Path, [string]$Body) {
 
 function ConvertTo-FakeWireValue($Value) {
   if ($null -eq $Value) { return $null }
+  # An object read from a cmdlet (ADObjectId, an enum, …) passed back in binds as its string, as Exchange's parameters take it.
+  if (([string]$Value.PSObject.TypeNames[0]).StartsWith('Deserialized.')) { return $Value.ToString() }
   if ($Value -is [System.Management.Automation.SwitchParameter]) { return $Value.IsPresent }
   if ($Value -is [string] -or $Value -is [bool]) { return $Value }
   if ($Value -is [byte[]]) { return [ordered]@{ '$bytes' = [Convert]::ToBase64String($Value) } }
@@ -90,7 +92,11 @@ function Invoke-FakeCmdlet([string]$Cmdlet, $Bound) {
     [Environment]::Exit(1)
   }
   if ($answer.ok) {
-    foreach ($item in @($answer.value)) { $item }
+    $shape = $script:Shapes.cmdlets.PSObject.Properties[$Cmdlet]
+    foreach ($item in @($answer.value)) {
+      if ($null -eq $shape -or $null -eq $item) { $item }
+      else { ConvertTo-FakeDeserialized $item $script:Shapes.objects.PSObject.Properties[[string]$shape.Value].Value }
+    }
     return
   }
   $failure = $answer.error
@@ -102,6 +108,94 @@ function Invoke-FakeCmdlet([string]$Cmdlet, $Bound) {
   # Exchange's reason is its exception's type name; ours is an Exception, so the name is set by hand.
   $record.CategoryInfo.Reason = [string]$failure.reason
   throw $record
+}
+
+# ---- what a remote Exchange session hands over: Deserialized.* objects, rebuilt from the model's JSON ----
+# (pwsh-shapes.ts in @teams-oauth/fakes says which property has which shape.)
+
+function New-FakeToStringObject($Value, [string]$Text, [string[]]$TypeNames) {
+  $object = [System.Management.Automation.PSObject]::AsPSObject($Value)
+  $object.PSObject.TypeNames.Clear()
+  foreach ($typeName in $TypeNames) { $object.PSObject.TypeNames.Add($typeName) }
+  # The text travels in a closure, as data: it never becomes code.
+  $toString = $Text
+  Add-Member -InputObject $object -MemberType ScriptMethod -Name ToString -Value ({ $toString }.GetNewClosure()) -Force
+  return ,$object
+}
+
+function ConvertTo-FakeEnum($Value, $Enum) {
+  $text = [string]$Value
+  $flags = $null -ne $Enum.PSObject.Properties['flags'] -and [bool]$Enum.flags
+  $names = if ($flags) { @($text -split ',\s*') } else { @($text) }
+  $number = 0
+  foreach ($name in $names) {
+    $known = $Enum.values.PSObject.Properties[$name]
+    if ($null -eq $known) { throw "The stand-in has no number for $($Enum.type) '$name': add it to enumShapes in pwsh-shapes.ts." }
+    $number = $number -bor [int]$known.Value
+  }
+  $typeNames = @("Deserialized.$($Enum.type)", 'Deserialized.System.Enum', 'Deserialized.System.ValueType', 'Deserialized.System.Object')
+  return ,(New-FakeToStringObject ([int]$number) $text $typeNames)
+}
+
+function ConvertTo-FakeVersion([string]$Text) {
+  $match = [regex]::Match($Text, '^Version (\d+)\.(\d+) \(Build (\d+)\.(\d+)\)$')
+  if (-not $match.Success) { throw "The stand-in cannot read the version '$Text' (expected 'Version 15.2 (Build 1544.4)')." }
+  $version = [pscustomobject]@{
+    Major = [int]$match.Groups[1].Value
+    Minor = [int]$match.Groups[2].Value
+    Build = [int]$match.Groups[3].Value
+    Revision = [int]$match.Groups[4].Value
+    FilePatchLevelDescription = $null
+  }
+  return ,(New-FakeToStringObject $version $Text @('Deserialized.Microsoft.Exchange.Data.ServerVersion', 'Deserialized.System.Object'))
+}
+
+function ConvertTo-FakeShaped($Value, $Shape) {
+  if ($null -eq $Value) { return $null }
+  switch ([string]$Shape.kind) {
+    'enum' { return ,(ConvertTo-FakeEnum $Value $script:Shapes.enums.PSObject.Properties[[string]$Shape.enum].Value) }
+    'version' { return ,(ConvertTo-FakeVersion ([string]$Value)) }
+    'object' {
+      $text = [string]$Value
+      if ($text -eq '') { return '' }
+      $name = @($text -split '[/\\]')[-1]
+      $object = [pscustomobject]@{ Name = $name; IsDeleted = $false }
+      return ,(New-FakeToStringObject $object $text @("Deserialized.$($Shape.type)", 'Deserialized.System.Object'))
+    }
+    'date' {
+      # a server's DateTime is in its own local time
+      if ($Value -is [DateTime]) { return $Value.ToLocalTime() }
+      return [DateTime]::Parse([string]$Value, [Globalization.CultureInfo]::InvariantCulture, [Globalization.DateTimeStyles]::RoundtripKind).ToLocalTime()
+    }
+    'guid' { return [guid][string]$Value }
+    'bytes' { return ,([byte[]][Convert]::FromBase64String([string]$Value)) }
+    'list' {
+      $item = $Shape.PSObject.Properties['item']
+      $list = [System.Collections.ArrayList]::new()
+      foreach ($entry in @($Value)) {
+        if ($null -eq $item) { $null = $list.Add($entry) } else { $null = $list.Add((ConvertTo-FakeShaped $entry $item.Value)) }
+      }
+      $wrapped = [System.Management.Automation.PSObject]::AsPSObject($list)
+      $wrapped.PSObject.TypeNames.Insert(0, 'Deserialized.Microsoft.Exchange.Data.MultiValuedProperty`1[[System.String]]')
+      return ,$wrapped
+    }
+  }
+  return $Value
+}
+
+function ConvertTo-FakeDeserialized($Item, $ObjectShape) {
+  $object = [pscustomobject]@{}
+  $object.PSObject.TypeNames.Clear()
+  $object.PSObject.TypeNames.Add("Deserialized.$($ObjectShape.type)")
+  $object.PSObject.TypeNames.Add('Deserialized.System.Object')
+  foreach ($property in $Item.PSObject.Properties) {
+    $shape = $ObjectShape.properties.PSObject.Properties[$property.Name]
+    if ($null -eq $shape) { $value = $property.Value } else { $value = ConvertTo-FakeShaped $property.Value $shape.Value }
+    $object.PSObject.Properties.Add([psnoteproperty]::new($property.Name, $value))
+  }
+  $label = if ($null -ne $Item.PSObject.Properties['Identity']) { [string]$Item.Identity } elseif ($null -ne $Item.PSObject.Properties['Name']) { [string]$Item.Name } else { '' }
+  Add-Member -InputObject $object -MemberType ScriptMethod -Name ToString -Value ({ $label }.GetNewClosure()) -Force
+  return $object
 }
 
 # Exchange's own parameter types are not loaded here: they bind as strings or untyped values.
@@ -166,6 +260,7 @@ function New-FakeCmdletText([string]$Name, $Sets) {
   return $text.ToString()
 }
 
+$script:Shapes = Send-FakeRequest 'GET' '/shapes' $null
 $description = Send-FakeRequest 'GET' '/cmdlets' $null
 $names = [System.Collections.Generic.List[string]]::new()
 $texts = foreach ($cmdlet in $description.cmdlets.PSObject.Properties) {

@@ -5,6 +5,7 @@ import {
   type CertificateInfo,
   parseCertificate,
 } from '../certificate'
+import { parseCmdletOutput } from '../cmdlet-output'
 import { authConfigObject } from '../exchange-objects'
 import { pinned, read, type StepContext, type StepKind } from './step'
 
@@ -38,7 +39,7 @@ export const authCertificate: StepKind<AuthCertificateStep, Observed> = {
   title: () => 'Exchange auth certificate',
   async observe(_step, context) {
     const [config] = await read(context, { cmdlet: 'Get-AuthConfig', params: pinned(context, {}) })
-    const auth = config ? authConfigObject.parse(config) : null
+    const auth = config ? parseCmdletOutput('Get-AuthConfig', authConfigObject, config) : null
     const configured = {
       current: auth?.CurrentCertificateThumbprint || null,
       next: auth?.NextCertificateThumbprint || null,

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { parseCmdletOutput } from '../cmdlet-output'
 import { mailUserObject } from '../exchange-objects'
 import { psCall, quote } from '../script/quote'
 import { exchangeAction, pinned, read, type StepKind } from './step'
@@ -20,7 +21,9 @@ export const hiddenFromAddressLists: StepKind<HiddenFromAddressListsStep, Observ
       cmdlet: 'Get-MailUser',
       params: pinned(context, { Identity: step.user }),
     })
-    return found ? { hidden: mailUserObject.parse(found).HiddenFromAddressListsEnabled } : null
+    return found
+      ? { hidden: parseCmdletOutput('Get-MailUser', mailUserObject, found).HiddenFromAddressListsEnabled }
+      : null
   },
   decide(step, observed, context) {
     const desired = 'hidden from address lists'
@@ -52,7 +55,10 @@ export const hiddenFromAddressLists: StepKind<HiddenFromAddressListsStep, Observ
       params: pinned(context, { Identity: step.user }),
     })
     return found
-      ? { HiddenFromAddressListsEnabled: mailUserObject.parse(found).HiddenFromAddressListsEnabled }
+      ? {
+          HiddenFromAddressListsEnabled: parseCmdletOutput('Get-MailUser', mailUserObject, found)
+            .HiddenFromAddressListsEnabled,
+        }
       : null
   },
   undo(step, action, before) {

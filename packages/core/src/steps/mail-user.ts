@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { parseCmdletOutput } from '../cmdlet-output'
 import { mailUserObject } from '../exchange-objects'
 import { psCall, quote } from '../script/quote'
 import { exchangeAction, identityName, pinned, pinOf, read, type StepKind } from './step'
@@ -46,7 +47,11 @@ export const mailUser: StepKind<MailUserStep, Observed> = {
         }
       }
     }
-    return { user: found ? mailUserObject.parse(found) : null, applicationAccountSwitch, conflict }
+    return {
+      user: found ? parseCmdletOutput('Get-MailUser', mailUserObject, found) : null,
+      applicationAccountSwitch,
+      conflict,
+    }
   },
   decide(step, { user, applicationAccountSwitch, conflict }, context) {
     const desired = `mail user ${step.name} <${step.externalEmailAddress}>`

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { appNames } from '../app-ids'
+import { parseCmdletOutput } from '../cmdlet-output'
 import { partnerApplicationObject } from '../exchange-objects'
 import type { CmdletValue } from '../ports'
 import { psCall, quote } from '../script/quote'
@@ -30,7 +31,7 @@ export const partnerApplication: StepKind<PartnerApplicationStep, Observed> = {
   title: (step) => `partner application ${step.name} (${step.applicationIdentifier})`,
   async observe(step, context) {
     const apps = (await read(context, { cmdlet: 'Get-PartnerApplication', params: pinned(context, {}) })).map(
-      (a) => partnerApplicationObject.parse(a),
+      (a) => parseCmdletOutput('Get-PartnerApplication', partnerApplicationObject, a),
     )
     // The application identifier is what Exchange matches tokens on; the name is only a label.
     const app = apps.find(

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { parseCmdletOutput } from '../cmdlet-output'
 import { roleAssignmentObject } from '../exchange-objects'
 import { psCall, quote } from '../script/quote'
 import { exchangeAction, pinned, pinOf, read, type StepKind } from './step'
@@ -21,7 +22,9 @@ export const roleAssignment: StepKind<RoleAssignmentStep, Observed> = {
       cmdlet: 'Get-ManagementRoleAssignment',
       params: pinned(context, { Role: step.role, RoleAssignee: step.user }),
     })
-    return found.map((assignment) => roleAssignmentObject.parse(assignment))
+    return found.map((assignment) =>
+      parseCmdletOutput('Get-ManagementRoleAssignment', roleAssignmentObject, assignment),
+    )
   },
   decide(step, assignments, context) {
     const desired = `${step.user} holds ${step.role}`
