@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { parseCmdletOutput } from '../cmdlet-output'
 import { mailUserObject } from '../exchange-objects'
 import { psCall, quote } from '../script/quote'
-import { exchangeAction, pinned, read, type StepKind } from './step'
+import { accountFor, exchangeAction, pinned, read, type StepKind } from './step'
 
 export const hiddenFromAddressListsStep = z.object({
   kind: z.literal('hiddenFromAddressLists'),
@@ -19,24 +19,26 @@ export const hiddenFromAddressLists: StepKind<HiddenFromAddressListsStep, Observ
   async observe(step, context) {
     const [found] = await read(context, {
       cmdlet: 'Get-MailUser',
-      params: pinned(context, { Identity: step.user }),
+      params: pinned(context, { Identity: accountFor(context, step.user) }),
     })
     return found
       ? { hidden: parseCmdletOutput('Get-MailUser', mailUserObject, found).HiddenFromAddressListsEnabled }
       : null
   },
   decide(step, observed, context) {
-    const desired = 'hidden from address lists'
+    const user = accountFor(context, step.user)
+    // the account the partner application acts as, named when it is not the procedure's
+    const desired = `${user === step.user ? '' : `${user} `}hidden from address lists`
     if (observed?.hidden) return { actions: [], desired, actual: desired }
     return {
       desired,
-      actual: observed ? 'shown in address lists' : `${step.user} not created yet`,
+      actual: observed ? `${user} shown in address lists` : `${user} not created yet`,
       actions: [
         {
           reason: 'an application account has no business in the address book',
           action: exchangeAction(
             'Set-MailUser',
-            pinned(context, { Identity: step.user, HiddenFromAddressListsEnabled: true }),
+            pinned(context, { Identity: user, HiddenFromAddressListsEnabled: true }),
           ),
         },
       ],
@@ -49,10 +51,11 @@ export const hiddenFromAddressLists: StepKind<HiddenFromAddressListsStep, Observ
       '}',
     ].join('\n')
   },
-  async before(step, _action, context) {
+  async before(step, action, context) {
+    const identity = action.system === 'exchange' ? action.params.Identity : undefined
     const [found] = await read(context, {
       cmdlet: 'Get-MailUser',
-      params: pinned(context, { Identity: step.user }),
+      params: pinned(context, { Identity: typeof identity === 'string' ? identity : step.user }),
     })
     return found
       ? {
@@ -67,8 +70,8 @@ export const hiddenFromAddressLists: StepKind<HiddenFromAddressListsStep, Observ
     const { HiddenFromAddressListsEnabled } = before as { HiddenFromAddressListsEnabled: boolean }
     return [
       exchangeAction('Set-MailUser', {
-        ...action.params,
         Identity: step.user,
+        ...action.params,
         HiddenFromAddressListsEnabled,
       }),
     ]

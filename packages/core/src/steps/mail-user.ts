@@ -1,8 +1,17 @@
 import { z } from 'zod'
 import { parseCmdletOutput } from '../cmdlet-output'
-import { mailUserObject } from '../exchange-objects'
+import { mailUserObject, partnerApplicationObject } from '../exchange-objects'
 import { psCall, quote } from '../script/quote'
-import { exchangeAction, identityName, pinned, pinOf, read, type StepKind } from './step'
+import {
+  exchangeAction,
+  identityName,
+  pinned,
+  pinOf,
+  read,
+  type StepContext,
+  type StepKind,
+  sameName,
+} from './step'
 
 export const mailUserStep = z.object({
   kind: z.literal('mailUser'),
@@ -11,11 +20,23 @@ export const mailUserStep = z.object({
   externalEmailAddress: z.string(),
   /** Create with New-MailUser -ApplicationAccount where the build has it (the June 2025 procedure). */
   applicationAccount: z.boolean(),
+  /** The partner application (its identifier) this account acts for: an account it already acts as is the account. */
+  forApplication: z.string().optional(),
 })
 export type MailUserStep = z.infer<typeof mailUserStep>
 
+type MailUser = z.infer<typeof mailUserObject>
+
+/** The partner application that already acts as an account, and that account (null when it is no mail user). */
+interface Linked {
+  app: string
+  linkedAccount: string
+  user: MailUser | null
+}
+
 interface Observed {
-  user: z.infer<typeof mailUserObject> | null
+  user: MailUser | null
+  linked?: Linked | null
   applicationAccountSwitch: boolean
   /** Another recipient already holding the name or the address the new user would get. */
   conflict: string | null
@@ -25,6 +46,9 @@ export const mailUser: StepKind<MailUserStep, Observed> = {
   kind: 'mailUser',
   title: (step) => `mail user ${step.name}`,
   async observe(step, context) {
+    const linked = step.forApplication ? await linkedAccount(context, step.forApplication) : null
+    if (linked && !sameName(linked.linkedAccount, step.name))
+      return { user: null, linked, applicationAccountSwitch: false, conflict: null }
     const [found] = await read(context, {
       cmdlet: 'Get-MailUser',
       params: pinned(context, { Identity: step.name }),
@@ -53,7 +77,8 @@ export const mailUser: StepKind<MailUserStep, Observed> = {
       conflict,
     }
   },
-  decide(step, { user, applicationAccountSwitch, conflict }, context) {
+  decide(step, { user, linked, applicationAccountSwitch, conflict }, context) {
+    if (linked) return decideLinked(step, linked)
     const desired = `mail user ${step.name} <${step.externalEmailAddress}>`
     if (user)
       return {
@@ -113,4 +138,43 @@ export const mailUser: StepKind<MailUserStep, Observed> = {
       }),
     ]
   },
+}
+
+/** The account the step's partner application already acts as, if it acts as one. */
+async function linkedAccount(context: StepContext, applicationIdentifier: string): Promise<Linked | null> {
+  const apps = (await read(context, { cmdlet: 'Get-PartnerApplication', params: pinned(context, {}) })).map(
+    (a) => parseCmdletOutput('Get-PartnerApplication', partnerApplicationObject, a),
+  )
+  const app = apps.find((a) => a.ApplicationIdentifier.toLowerCase() === applicationIdentifier.toLowerCase())
+  if (!app?.LinkedAccount) return null
+  const [found] = await read(context, {
+    cmdlet: 'Get-MailUser',
+    params: pinned(context, { Identity: app.LinkedAccount }),
+  })
+  return {
+    app: app.Name,
+    linkedAccount: app.LinkedAccount,
+    user: found ? parseCmdletOutput('Get-MailUser', mailUserObject, found) : null,
+  }
+}
+
+// Exchange evaluates RBAC for the linked account: that one gets the role and is hidden, and no second account is made.
+function decideLinked(step: MailUserStep, { app, linkedAccount, user }: Linked) {
+  const desired = `the account ${app} acts as`
+  if (!user)
+    return {
+      actions: [],
+      desired,
+      actual: `${app} acts as ${linkedAccount}, which is not a mail user`,
+      blocked: `the partner application ${app} acts as ${linkedAccount}, which is not a mail user here, so it can be neither hidden nor checked; link ${app} to a mail user (Set-PartnerApplication -Identity ${quote(app)} -LinkedAccount <mail user>), then run again`,
+    }
+  return {
+    actions: [],
+    desired,
+    actual: `${user.Name} <${user.ExternalEmailAddress.replace(/^smtp:/i, '')}>, linked to ${app}`,
+    notes: [
+      `${app} already acts as ${user.Name}: ${user.Name} gets the role and is hidden; no ${step.name} is created`,
+    ],
+    provides: { accounts: { [step.name.toLowerCase()]: user.Name } },
+  }
 }

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { parseCmdletOutput } from '../cmdlet-output'
 import { roleAssignmentObject } from '../exchange-objects'
 import { psCall, quote } from '../script/quote'
-import { exchangeAction, pinned, pinOf, read, type StepKind } from './step'
+import { accountFor, exchangeAction, pinned, pinOf, read, type StepKind } from './step'
 
 export const roleAssignmentStep = z.object({
   kind: z.literal('roleAssignment'),
@@ -20,14 +20,15 @@ export const roleAssignment: StepKind<RoleAssignmentStep, Observed> = {
   async observe(step, context) {
     const found = await read(context, {
       cmdlet: 'Get-ManagementRoleAssignment',
-      params: pinned(context, { Role: step.role, RoleAssignee: step.user }),
+      params: pinned(context, { Role: step.role, RoleAssignee: accountFor(context, step.user) }),
     })
     return found.map((assignment) =>
       parseCmdletOutput('Get-ManagementRoleAssignment', roleAssignmentObject, assignment),
     )
   },
   decide(step, assignments, context) {
-    const desired = `${step.user} holds ${step.role}`
+    const user = accountFor(context, step.user)
+    const desired = `${user} holds ${step.role}`
     const enabled = assignments.find((a) => a.Enabled)
     if (enabled) return { actions: [], desired, actual: `assigned (${enabled.Name})` }
     // only the user's own assignment is enabled again: one reached through a role group grants its members too
@@ -38,7 +39,7 @@ export const roleAssignment: StepKind<RoleAssignmentStep, Observed> = {
         actual: `assigned but disabled (${assignments.map((a) => a.Name).join(', ')})`,
         actions: [
           {
-            reason: `the assignment ${disabled.Name} exists but is disabled; ${step.user} needs ${step.role}`,
+            reason: `the assignment ${disabled.Name} exists but is disabled; ${user} needs ${step.role}`,
             action: exchangeAction(
               'Set-ManagementRoleAssignment',
               pinned(context, { Identity: disabled.Name, Enabled: true }),
@@ -51,10 +52,10 @@ export const roleAssignment: StepKind<RoleAssignmentStep, Observed> = {
       actual: 'not assigned',
       actions: [
         {
-          reason: `${step.user} acts for the partner application and needs ${step.role}`,
+          reason: `${user} acts for the partner application and needs ${step.role}`,
           action: exchangeAction(
             'New-ManagementRoleAssignment',
-            pinned(context, { Role: step.role, User: step.user }),
+            pinned(context, { Role: step.role, User: user }),
           ),
         },
       ],
