@@ -28,11 +28,12 @@ export const hiddenFromAddressLists: StepKind<HiddenFromAddressListsStep, Observ
   decide(step, observed, context) {
     const user = accountFor(context, step.user)
     // the account the partner application acts as, named when it is not the procedure's
-    const desired = `${user === step.user ? '' : `${user} `}hidden from address lists`
+    const named = user === step.user ? '' : `${user} `
+    const desired = `${named}hidden from address lists`
     if (observed?.hidden) return { actions: [], desired, actual: desired }
     return {
       desired,
-      actual: observed ? `${user} shown in address lists` : `${user} not created yet`,
+      actual: observed ? `${named}shown in address lists` : `${user} not created yet`,
       actions: [
         {
           reason: 'an application account has no business in the address book',
