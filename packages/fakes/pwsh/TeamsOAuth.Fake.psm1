@@ -79,7 +79,7 @@ function ConvertTo-FakeWireValue($Value) {
   return $Value.ToString()
 }
 
-function Invoke-FakeCmdlet([string]$Cmdlet, $Bound) {
+function Invoke-FakeCmdlet([string]$Cmdlet, $Bound, $Caller) {
   $params = [ordered]@{}
   foreach ($name in $Bound.Keys) {
     if ($script:CommonParameters -contains $name) { continue }
@@ -107,6 +107,12 @@ function Invoke-FakeCmdlet([string]$Cmdlet, $Bound) {
   $record = [System.Management.Automation.ErrorRecord]::new($exception, [string]$failure.fullyQualifiedErrorId, $category, $target)
   # Exchange's reason is its exception's type name; ours is an Exception, so the name is set by hand.
   $record.CategoryInfo.Reason = [string]$failure.reason
+  # Exchange writes "couldn't be found" as a non-terminating error (-ErrorAction SilentlyContinue hides it); the rest stops the command.
+  $notFound = $category -eq [System.Management.Automation.ErrorCategory]::ObjectNotFound -or [string]$failure.reason -eq 'ManagementObjectNotFoundException'
+  if ($null -ne $Caller -and $notFound) {
+    $Caller.WriteError($record)
+    return
+  }
   throw $record
 }
 
@@ -256,7 +262,7 @@ function New-FakeCmdletText([string]$Name, $Sets) {
     $first = $false
     $null = $text.Append(($entry.sets -join "`n")).Append("`n    ").Append($entry.type).Append('$').Append($parameterName)
   }
-  $null = $text.Append("`n  )`n  Invoke-FakeCmdlet '$Name' `$PSBoundParameters`n}`n")
+  $null = $text.Append("`n  )`n  Invoke-FakeCmdlet '$Name' `$PSBoundParameters `$PSCmdlet`n}`n")
   return $text.ToString()
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { parseCmdletOutput } from '../cmdlet-output'
 import { mailUserObject } from '../exchange-objects'
-import { psCall, quote } from '../script/quote'
+import { quote } from '../script/quote'
 import { accountFor, exchangeAction, pinned, read, type StepKind } from './step'
 
 export const hiddenFromAddressListsStep = z.object({
@@ -47,8 +47,9 @@ export const hiddenFromAddressLists: StepKind<HiddenFromAddressListsStep, Observ
   },
   print(step) {
     return [
-      `if (-not (Get-MailUser -Identity ${quote(step.user)} @dc).HiddenFromAddressListsEnabled) {`,
-      `  ${psCall('Set-MailUser', { Identity: step.user, HiddenFromAddressListsEnabled: true }, 'dc')}`,
+      `$account = if ($null -ne $accounts -and $accounts[${quote(step.user)}]) { $accounts[${quote(step.user)}] } else { ${quote(step.user)} }`,
+      'if (-not (Get-MailUser -Identity $account @dc).HiddenFromAddressListsEnabled) {',
+      '  Set-MailUser -Identity $account -HiddenFromAddressListsEnabled $true @dc',
       '}',
     ].join('\n')
   },

@@ -119,11 +119,26 @@ export const mailUser: StepKind<MailUserStep, Observed> = {
     }
   },
   print(step) {
+    const create = step.applicationAccount
+      ? `  $appAccount = @{}\n  if ((Get-Command New-MailUser).Parameters.ContainsKey('ApplicationAccount')) { $appAccount = @{ ApplicationAccount = $true } }\n  ${psCall('New-MailUser', { Name: step.name, ExternalEmailAddress: step.externalEmailAddress }, 'dc')} @appAccount | Out-Null`
+      : `  ${psCall('New-MailUser', { Name: step.name, ExternalEmailAddress: step.externalEmailAddress }, 'dc')} | Out-Null`
     const lines = [
-      `if (-not (Get-MailUser -Identity ${quote(step.name)} @dc -ErrorAction SilentlyContinue)) {`,
-      step.applicationAccount
-        ? `  $appAccount = @{}\n  if ((Get-Command New-MailUser).Parameters.ContainsKey('ApplicationAccount')) { $appAccount = @{ ApplicationAccount = $true } }\n  ${psCall('New-MailUser', { Name: step.name, ExternalEmailAddress: step.externalEmailAddress }, 'dc')} @appAccount | Out-Null`
-        : `  ${psCall('New-MailUser', { Name: step.name, ExternalEmailAddress: step.externalEmailAddress }, 'dc')} | Out-Null`,
+      'if ($null -eq $accounts) { $accounts = @{} }',
+      `$account = ${quote(step.name)}`,
+      ...(step.forApplication
+        ? [
+            '# the account the partner application already acts as is the account: no second one is created',
+            `$linked = @(Get-PartnerApplication @dc | Where-Object { $_.ApplicationIdentifier -eq ${quote(step.forApplication)} -and $_.LinkedAccount })`,
+            'if ($linked.Count -gt 0) {',
+            '  $linkedUser = Get-MailUser -Identity ([string]$linked[0].LinkedAccount) @dc -ErrorAction SilentlyContinue',
+            "  if (-not $linkedUser) { throw ('The partner application ' + $linked[0].Name + ' acts as ' + $linked[0].LinkedAccount + ', which is not a mail user: link it to a mail user (Set-PartnerApplication -LinkedAccount), then run again.') }",
+            '  $account = $linkedUser.Name',
+            '}',
+          ]
+        : []),
+      `$accounts[${quote(step.name)}] = $account`,
+      `if ($account -eq ${quote(step.name)} -and -not (Get-MailUser -Identity ${quote(step.name)} @dc -ErrorAction SilentlyContinue)) {`,
+      create,
       '}',
     ]
     return lines.join('\n')

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { parseCmdletOutput } from '../cmdlet-output'
 import { roleAssignmentObject } from '../exchange-objects'
-import { psCall, quote } from '../script/quote'
+import { quote } from '../script/quote'
 import { accountFor, exchangeAction, pinned, pinOf, read, type StepKind } from './step'
 
 export const roleAssignmentStep = z.object({
@@ -63,9 +63,10 @@ export const roleAssignment: StepKind<RoleAssignmentStep, Observed> = {
   },
   print(step) {
     return [
-      `$assignment = @(Get-ManagementRoleAssignment -Role ${quote(step.role)} -RoleAssignee ${quote(step.user)} @dc -ErrorAction SilentlyContinue)`,
+      `$account = if ($null -ne $accounts -and $accounts[${quote(step.user)}]) { $accounts[${quote(step.user)}] } else { ${quote(step.user)} }`,
+      `$assignment = @(Get-ManagementRoleAssignment -Role ${quote(step.role)} -RoleAssignee $account @dc -ErrorAction SilentlyContinue)`,
       'if ($assignment.Count -eq 0) {',
-      `  ${psCall('New-ManagementRoleAssignment', { Role: step.role, User: step.user }, 'dc')} | Out-Null`,
+      `  New-ManagementRoleAssignment -Role ${quote(step.role)} -User $account @dc | Out-Null`,
       '} elseif (-not ($assignment | Where-Object { $_.Enabled })) {',
       '  Set-ManagementRoleAssignment -Identity $assignment[0].Name -Enabled $true @dc',
       '}',
