@@ -110,8 +110,12 @@ function Invoke-FakeCmdlet([string]$Cmdlet, $Bound, $Caller) {
   # Exchange writes "couldn't be found" as a non-terminating error (-ErrorAction SilentlyContinue hides it); the rest stops the command.
   $notFound = $category -eq [System.Management.Automation.ErrorCategory]::ObjectNotFound -or [string]$failure.reason -eq 'ManagementObjectNotFoundException'
   if ($null -ne $Caller -and $notFound) {
-    $Caller.WriteError($record)
-    return
+    $action = if ($Bound.ContainsKey('ErrorAction')) { [string]$Bound['ErrorAction'] } else { [string]$Caller.SessionState.PSVariable.GetValue('ErrorActionPreference') }
+    # stopping here keeps the error record exactly as the model wrote it
+    if ($action -ne 'Stop') {
+      $Caller.WriteError($record)
+      return
+    }
   }
   throw $record
 }
