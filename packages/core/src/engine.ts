@@ -65,6 +65,7 @@ const contextFor = (runbook: Runbook, targets: Targets, now: Date): StepContext 
   targets,
   now,
   certificates: [],
+  accounts: {},
 })
 
 /** Fails before any change when a certificate given as input is unreadable, expired or not valid yet. */
@@ -96,6 +97,7 @@ export async function plan(runbook: Runbook, targets: Targets, options: RunOptio
     try {
       const decision = kind.decide(step, await kind.observe(step, context), context)
       if (decision.provides?.certificates) context.certificates = decision.provides.certificates
+      if (decision.provides?.accounts) Object.assign(context.accounts, decision.provides.accounts)
       steps.push({
         id: step.id,
         kind: step.kind,

@@ -9,6 +9,7 @@ export {
   parseCertificate,
   thumbprintOf,
 } from './certificate'
+export { checkCmdletOutput, cmdletOutputSchemas, parseCmdletOutput } from './cmdlet-output'
 export {
   type Check,
   type CheckStatus,

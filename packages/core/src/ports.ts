@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { checkCmdletOutput } from './cmdlet-output'
 import { TeamsOAuthError } from './errors'
 
 /**
@@ -88,14 +89,19 @@ export function isExchangeNotFound(error: unknown): boolean {
   return data.category === 'ObjectNotFound' || /ManagementObjectNotFoundException|ObjectNotFound/.test(kind)
 }
 
-/** Runs a read; Exchange's "couldn't be found" becomes an empty list, any other failure is thrown. */
+/**
+ * Runs a read; Exchange's "couldn't be found" becomes an empty list, any other failure is thrown.
+ * What it returns parses with its cmdlet's schema, or the read fails with EXCHANGE_OUTPUT_INVALID.
+ */
 export async function readFound(exchange: ExchangePort, call: CmdletCall): Promise<CmdletObject[]> {
+  let objects: CmdletObject[]
   try {
-    return await exchange.invoke(call)
+    objects = await exchange.invoke(call)
   } catch (error) {
     if (isExchangeNotFound(error)) return []
     throw error
   }
+  return checkCmdletOutput(call.cmdlet, objects)
 }
 
 /** A key credential as Graph returns it. `key` is base64 of the DER bytes, or null on list reads. */

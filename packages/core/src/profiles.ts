@@ -25,6 +25,7 @@ export function sfbonline(input: ValidInput): Step[] {
       name: user,
       externalEmailAddress: applicationAccountAddress(user, input.domain),
       applicationAccount: false,
+      forApplication: appIds.skypeForBusinessOnline,
     },
     { kind: 'hiddenFromAddressLists', id: `hidden.${user}`, user },
     { kind: 'roleAssignment', id: `assignment.UserApplication.${user}`, role: 'UserApplication', user },
@@ -51,6 +52,7 @@ export function teams(input: ValidInput): Step[] {
       name: user,
       externalEmailAddress: applicationAccountAddress(user, input.domain),
       applicationAccount: true,
+      forApplication: appIds.teamsScheduler,
     },
     { kind: 'hiddenFromAddressLists', id: `hidden.${user}`, user },
     {

@@ -12,6 +12,7 @@ const entryContext = (entry: JournalEntry, targets: Targets): StepContext => {
     targets,
     now: new Date(),
     certificates: [],
+    accounts: {},
   }
 }
 

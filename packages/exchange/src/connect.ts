@@ -15,6 +15,7 @@ import {
   type PowerShellSession,
   secret,
 } from '@teams-oauth/powershell'
+import { plainCmdletScript } from './plain-output'
 import {
   hasParameterScript,
   localCertificateScript,
@@ -84,7 +85,16 @@ export async function connectExchange(options: ConnectExchangeOptions): Promise<
     session,
     async invoke(call: CmdletCall): Promise<CmdletObject[]> {
       try {
-        const output = await session.invoke({ command: call.cmdlet, params: call.params })
+        const output = await session.run({
+          script: plainCmdletScript,
+          // the debug log redacts only top-level names: parameters holding a password go whole as a secret
+          params: {
+            Command: call.cmdlet,
+            Parameters: Object.keys(call.params).some((name) => /password/i.test(name))
+              ? secret(call.params)
+              : call.params,
+          },
+        })
         return output.filter((item): item is CmdletObject => typeof item === 'object' && item !== null)
       } catch (error) {
         throw cmdletFailure(call.cmdlet, error)

@@ -1,4 +1,4 @@
-import type { CmdletCall } from '@teams-oauth/core'
+import { type CmdletCall, readFound } from '@teams-oauth/core'
 import { createFakeTenant } from '@teams-oauth/fakes'
 import { pwshTestGate } from '@teams-oauth/powershell'
 import { describe, expect, it } from 'vitest'
@@ -17,7 +17,8 @@ exchangePortContract({
 
 describe.runIf(pwsh.run)('the Exchange port over pwsh and the PowerShell stand-in', () => {
   // One pwsh process for the whole file; each test swaps in a fresh organisation behind the door.
-  const stand = standIn(pwsh.executable)
+  // The server's clock is not UTC, as on most Exchange servers: its DateTimes are local time.
+  const stand = standIn(pwsh.executable, { env: { ...process.env, TZ: 'America/Chicago' } })
 
   exchangePortContract({
     name: 'connectExchange (module mode)',
@@ -32,12 +33,33 @@ describe.runIf(pwsh.run)('the Exchange port over pwsh and the PowerShell stand-i
     expect(stand.progress.at(-1)).toBe('Connected to Exchange.')
   })
 
-  it('reads exactly what the in-process door reads', async () => {
+  it('reads exactly what the in-process door reads, though the stand-in hands over deserialized objects', async () => {
     stand.use()
     const local = createFakeTenant()
     for (const { call } of contractReads) {
       expect(await stand.connection.invoke(call), call.cmdlet).toEqual(await local.exchange.invoke(call))
     }
+  })
+
+  it('without the plain form, a read of deserialized output fails naming the cmdlet and the property, not with a ZodError', async () => {
+    stand.use()
+    const session = stand.connection.session
+    const raw = {
+      ...stand.connection,
+      invoke: async (call: CmdletCall) =>
+        (await session.invoke({ command: call.cmdlet, params: call.params })) as Record<string, unknown>[],
+    }
+    const failure = await failureOf(readFound(raw, { cmdlet: 'Get-ExchangeServer', params: {} }))
+    expect(failure.code).toBe('EXCHANGE_OUTPUT_INVALID')
+    expect(failure.data).toMatchObject({ cmdlet: 'Get-ExchangeServer', property: 'ServerRole' })
+    expect(failure.message).toMatch(
+      /^Get-ExchangeServer returned output teams-oauth cannot read: ServerRole is the number 2/,
+    )
+    const plain = await readFound(stand.connection, { cmdlet: 'Get-ExchangeServer', params: {} })
+    expect(plain[0]).toMatchObject({
+      ServerRole: 'Mailbox',
+      AdminDisplayVersion: 'Version 15.2 (Build 1544.4)',
+    })
   })
 
   it('fails exactly as the in-process door fails', async () => {

@@ -21,7 +21,7 @@ export interface StandIn {
  * Starts the PowerShell stand-in's door and one connectExchange session to it for a test file,
  * with a fresh organisation swappable behind the door per test.
  */
-export function standIn(executable: string): StandIn {
+export function standIn(executable: string, options: { env?: NodeJS.ProcessEnv } = {}): StandIn {
   let current: FakeTenant = createFakeTenant()
   const behindTheDoor: PwshDoorTenant = {
     invokeCmdlet: (call) => current.invokeCmdlet(call),
@@ -41,6 +41,7 @@ export function standIn(executable: string): StandIn {
       modulePath: door.modulePath,
       moduleArguments: [door.url],
       executable,
+      env: options.env,
       onProgress: (message) => progress.push(message),
     })
   })

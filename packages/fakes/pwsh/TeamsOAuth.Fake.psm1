@@ -48,6 +48,8 @@ function Send-FakeRequest([string]$Method, [string]$Path, [string]$Body) {
 
 function ConvertTo-FakeWireValue($Value) {
   if ($null -eq $Value) { return $null }
+  # An object read from a cmdlet (ADObjectId, an enum, …) passed back in binds as its string, as Exchange's parameters take it.
+  if (([string]$Value.PSObject.TypeNames[0]).StartsWith('Deserialized.')) { return $Value.ToString() }
   if ($Value -is [System.Management.Automation.SwitchParameter]) { return $Value.IsPresent }
   if ($Value -is [string] -or $Value -is [bool]) { return $Value }
   if ($Value -is [byte[]]) { return [ordered]@{ '$bytes' = [Convert]::ToBase64String($Value) } }
@@ -77,7 +79,7 @@ function ConvertTo-FakeWireValue($Value) {
   return $Value.ToString()
 }
 
-function Invoke-FakeCmdlet([string]$Cmdlet, $Bound) {
+function Invoke-FakeCmdlet([string]$Cmdlet, $Bound, $Caller) {
   $params = [ordered]@{}
   foreach ($name in $Bound.Keys) {
     if ($script:CommonParameters -contains $name) { continue }
@@ -90,7 +92,10 @@ function Invoke-FakeCmdlet([string]$Cmdlet, $Bound) {
     [Environment]::Exit(1)
   }
   if ($answer.ok) {
-    foreach ($item in @($answer.value)) { $item }
+    $shape = $script:CmdletShapes[$Cmdlet]
+    foreach ($item in @($answer.value)) {
+      if ($null -eq $shape -or $null -eq $item) { $item } else { ConvertTo-FakeDeserialized $item $shape }
+    }
     return
   }
   $failure = $answer.error
@@ -101,7 +106,141 @@ function Invoke-FakeCmdlet([string]$Cmdlet, $Bound) {
   $record = [System.Management.Automation.ErrorRecord]::new($exception, [string]$failure.fullyQualifiedErrorId, $category, $target)
   # Exchange's reason is its exception's type name; ours is an Exception, so the name is set by hand.
   $record.CategoryInfo.Reason = [string]$failure.reason
+  # Exchange writes "couldn't be found" as a non-terminating error (-ErrorAction SilentlyContinue hides it); the rest stops the command.
+  $notFound = $category -eq [System.Management.Automation.ErrorCategory]::ObjectNotFound -or [string]$failure.reason -eq 'ManagementObjectNotFoundException'
+  if ($null -ne $Caller -and $notFound) {
+    $action = if ($Bound.ContainsKey('ErrorAction')) { [string]$Bound['ErrorAction'] } else { [string]$Caller.SessionState.PSVariable.GetValue('ErrorActionPreference') }
+    # stopping here keeps the error record exactly as the model wrote it
+    if ($action -ne 'Stop') {
+      $Caller.WriteError($record)
+      return
+    }
+  }
   throw $record
+}
+
+# ---- what a remote Exchange session hands over: Deserialized.* objects, rebuilt from the model's JSON ----
+# (pwsh-shapes.ts in @teams-oauth/fakes says which property has which shape.) The description is
+# compiled once into hashtables, and the work is done inline: a role has a hundred entries.
+
+function ConvertTo-FakeCompiledShape($Shape) {
+  $kind = [string]$Shape.kind
+  $compiled = @{ Kind = $kind }
+  switch ($kind) {
+    'enum' {
+      $enum = $script:Shapes.enums.PSObject.Properties[[string]$Shape.enum].Value
+      $values = @{}
+      foreach ($value in $enum.values.PSObject.Properties) { $values[$value.Name] = [int]$value.Value }
+      $compiled.Type = [string]$enum.type
+      $compiled.Values = $values
+      $compiled.Flags = $null -ne $enum.PSObject.Properties['flags'] -and [bool]$enum.flags
+      $compiled.TypeNames = [string[]]@("Deserialized.$($enum.type)", 'Deserialized.System.Enum', 'Deserialized.System.ValueType', 'Deserialized.System.Object')
+    }
+    'object' { $compiled.TypeNames = [string[]]@("Deserialized.$($Shape.type)", 'Deserialized.System.Object') }
+    'version' { $compiled.TypeNames = [string[]]@('Deserialized.Microsoft.Exchange.Data.ServerVersion', 'Deserialized.System.Object') }
+    'list' {
+      $item = $Shape.PSObject.Properties['item']
+      $compiled.Item = if ($null -eq $item) { $null } else { ConvertTo-FakeCompiledShape $item.Value }
+    }
+  }
+  return $compiled
+}
+
+function Initialize-FakeShapes($Description) {
+  $script:CmdletShapes = @{}
+  foreach ($cmdlet in $Description.cmdlets.PSObject.Properties) {
+    $objectShape = $Description.objects.PSObject.Properties[[string]$cmdlet.Value].Value
+    $properties = @{}
+    foreach ($property in $objectShape.properties.PSObject.Properties) { $properties[$property.Name] = ConvertTo-FakeCompiledShape $property.Value }
+    $script:CmdletShapes[$cmdlet.Name] = @{
+      TypeNames = [string[]]@("Deserialized.$($objectShape.type)", 'Deserialized.System.Object')
+      Properties = $properties
+    }
+  }
+}
+
+# One ToString() per text, made once: a closure holds the text as data (it never becomes code).
+$script:ToStringMethods = [System.Collections.Generic.Dictionary[string, System.Management.Automation.PSScriptMethod]]::new([StringComparer]::Ordinal)
+
+function Set-FakeToString($Object, [string]$Text, [string[]]$TypeNames) {
+  $Object.PSObject.TypeNames.Clear()
+  foreach ($typeName in $TypeNames) { $Object.PSObject.TypeNames.Add($typeName) }
+  $method = $null
+  if (-not $script:ToStringMethods.TryGetValue($Text, [ref]$method)) {
+    $toString = $Text
+    $method = [System.Management.Automation.PSScriptMethod]::new('ToString', { $toString }.GetNewClosure())
+    $script:ToStringMethods[$Text] = $method
+  }
+  # PSObject.Methods.Add, not Add-Member: ten times faster.
+  $Object.PSObject.Methods.Add($method)
+}
+
+function ConvertTo-FakeShaped($Value, $Shape) {
+  if ($null -eq $Value) { return $null }
+  switch ($Shape.Kind) {
+    'enum' {
+      $text = [string]$Value
+      $names = if ($Shape.Flags) { $text -split ',\s*' } else { @($text) }
+      $number = 0
+      foreach ($name in $names) {
+        if (-not $Shape.Values.ContainsKey($name)) { throw "The stand-in has no number for $($Shape.Type) '$name': add it to enumShapes in pwsh-shapes.ts." }
+        $number = $number -bor $Shape.Values[$name]
+      }
+      $enum = [System.Management.Automation.PSObject]::AsPSObject([int]$number)
+      Set-FakeToString $enum $text $Shape.TypeNames
+      return ,$enum
+    }
+    'object' {
+      $text = [string]$Value
+      if ($text -eq '') { return '' }
+      $object = [pscustomobject]@{ Name = @($text -split '[/\\]')[-1]; IsDeleted = $false }
+      Set-FakeToString $object $text $Shape.TypeNames
+      return ,$object
+    }
+    'version' {
+      $text = [string]$Value
+      $match = [regex]::Match($text, '^Version (\d+)\.(\d+) \(Build (\d+)\.(\d+)\)$')
+      if (-not $match.Success) { throw "The stand-in cannot read the version '$text' (expected 'Version 15.2 (Build 1544.4)')." }
+      $version = [pscustomobject]@{
+        Major = [int]$match.Groups[1].Value
+        Minor = [int]$match.Groups[2].Value
+        Build = [int]$match.Groups[3].Value
+        Revision = [int]$match.Groups[4].Value
+        FilePatchLevelDescription = $null
+      }
+      Set-FakeToString $version $text $Shape.TypeNames
+      return ,$version
+    }
+    'date' {
+      # a server's DateTime is in its own local time
+      if ($Value -is [DateTime]) { return $Value.ToLocalTime() }
+      return [DateTime]::Parse([string]$Value, [Globalization.CultureInfo]::InvariantCulture, [Globalization.DateTimeStyles]::RoundtripKind).ToLocalTime()
+    }
+    'guid' { return [guid][string]$Value }
+    'bytes' { return ,([byte[]][Convert]::FromBase64String([string]$Value)) }
+    'list' {
+      $list = [System.Collections.ArrayList]::new()
+      foreach ($entry in @($Value)) {
+        if ($null -eq $Shape.Item) { $null = $list.Add($entry) } else { $null = $list.Add((ConvertTo-FakeShaped $entry $Shape.Item)) }
+      }
+      $wrapped = [System.Management.Automation.PSObject]::AsPSObject($list)
+      $wrapped.PSObject.TypeNames.Insert(0, 'Deserialized.Microsoft.Exchange.Data.MultiValuedProperty`1[[System.String]]')
+      return ,$wrapped
+    }
+  }
+  return $Value
+}
+
+function ConvertTo-FakeDeserialized($Item, $ObjectShape) {
+  $object = [pscustomobject]@{}
+  foreach ($property in $Item.PSObject.Properties) {
+    $shape = $ObjectShape.Properties[$property.Name]
+    if ($null -eq $shape) { $value = $property.Value } else { $value = ConvertTo-FakeShaped $property.Value $shape }
+    $object.PSObject.Properties.Add([psnoteproperty]::new($property.Name, $value))
+  }
+  $label = if ($null -ne $Item.PSObject.Properties['Identity']) { [string]$Item.Identity } elseif ($null -ne $Item.PSObject.Properties['Name']) { [string]$Item.Name } else { '' }
+  Set-FakeToString $object $label $ObjectShape.TypeNames
+  return $object
 }
 
 # Exchange's own parameter types are not loaded here: they bind as strings or untyped values.
@@ -162,10 +301,12 @@ function New-FakeCmdletText([string]$Name, $Sets) {
     $first = $false
     $null = $text.Append(($entry.sets -join "`n")).Append("`n    ").Append($entry.type).Append('$').Append($parameterName)
   }
-  $null = $text.Append("`n  )`n  Invoke-FakeCmdlet '$Name' `$PSBoundParameters`n}`n")
+  $null = $text.Append("`n  )`n  Invoke-FakeCmdlet '$Name' `$PSBoundParameters `$PSCmdlet`n}`n")
   return $text.ToString()
 }
 
+$script:Shapes = Send-FakeRequest 'GET' '/shapes' $null
+Initialize-FakeShapes $script:Shapes
 $description = Send-FakeRequest 'GET' '/cmdlets' $null
 $names = [System.Collections.Generic.List[string]]::new()
 $texts = foreach ($cmdlet in $description.cmdlets.PSObject.Properties) {

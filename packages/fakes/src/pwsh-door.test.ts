@@ -78,6 +78,49 @@ describe.runIf(pwsh.run)('the PowerShell stand-in', () => {
     expect(found).toHaveLength(Object.keys(described).length)
   })
 
+  it('hands over what a remote Exchange session does: enums as numbers named by ToString(), versions and identities as objects, dates as DateTime, lists as ArrayList or null', async () => {
+    const script = `
+$server = @(Get-ExchangeServer)[0]
+$app = @(Get-PartnerApplication)[0]
+$certificate = @(Get-ExchangeCertificate)[0]
+$organization = Get-OrganizationConfig
+$user = @(Get-MailUser)[0]
+[pscustomobject]@{
+  ServerRole = @(($server.ServerRole -is [int]), $server.ServerRole.PSObject.BaseObject, $server.ServerRole.ToString(), $server.ServerRole.PSObject.TypeNames[0])
+  Version = @(($server.AdminDisplayVersion -is [string]), $server.AdminDisplayVersion.Major, $server.AdminDisplayVersion.Minor, $server.AdminDisplayVersion.Build, $server.AdminDisplayVersion.Revision, $server.AdminDisplayVersion.ToString())
+  Identity = @(($server.Identity -is [string]), $server.Identity.PSObject.TypeNames[0], $server.Identity.ToString())
+  LinkedAccount = @($app.LinkedAccount.PSObject.TypeNames[0], $app.LinkedAccount.Name, $app.LinkedAccount.ToString())
+  UserIdentity = @($user.Identity.PSObject.TypeNames[0], $user.Identity.ToString(), $user.RecipientTypeDetails.PSObject.BaseObject, $user.RecipientTypeDetails.ToString())
+  NotAfter = @(($certificate.NotAfter -is [datetime]), [string]$certificate.NotAfter.Kind, ($certificate.RawData -is [byte[]]), $certificate.Services.PSObject.BaseObject)
+  Lists = @(($null -eq $organization.EwsAllowList), ($user.EmailAddresses.PSObject.BaseObject -is [System.Collections.ArrayList]), $user.EmailAddresses[0].ToString())
+}
+`
+    const [shapes] = (await session.run({ script })) as Record<string, unknown[]>[]
+    expect(shapes).toEqual({
+      ServerRole: [
+        true,
+        2,
+        'Mailbox',
+        'Deserialized.Microsoft.Exchange.Data.Directory.SystemConfiguration.ServerRole',
+      ],
+      Version: [false, 15, 2, 1544, 4, 'Version 15.2 (Build 1544.4)'],
+      Identity: [false, 'Deserialized.Microsoft.Exchange.Data.Directory.ADObjectId', 'EX01'],
+      LinkedAccount: [
+        'Deserialized.Microsoft.Exchange.Data.Directory.ADObjectId',
+        'Exchange Online-ApplicationAccount',
+        'contoso.com/Users/Exchange Online-ApplicationAccount',
+      ],
+      UserIdentity: [
+        'Deserialized.Microsoft.Exchange.Data.Directory.ADObjectId',
+        'contoso.com/Users/Exchange Online-ApplicationAccount',
+        128,
+        'MailUser',
+      ],
+      NotAfter: [true, 'Local', true, 1],
+      Lists: [true, true, 'SMTP:ExchangeOnline-ApplicationAccount@contoso.com'],
+    })
+  })
+
   it('disables a role assignment with Set-ManagementRoleAssignment, and Get- reads Enabled false', async () => {
     const [assignment] = await tenant.invokeCmdlet({ cmdlet: 'Get-ManagementRoleAssignment', params: {} })
     const name = String(assignment?.['Name'])

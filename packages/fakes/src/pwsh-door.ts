@@ -11,6 +11,7 @@ import {
 } from '@teams-oauth/core'
 import { cmdletSpec, knownCmdlets, type ParameterSpec } from './binding'
 import { readBody } from './http-body'
+import { deserializedShapes } from './pwsh-shapes'
 
 /** What the PowerShell door needs of a fake tenant (FakeTenant has all of it). */
 export interface PwshDoorTenant {
@@ -46,7 +47,8 @@ export function fakeModulePath(): string {
 
 /**
  * Serves the fake tenant to the PowerShell stand-in over loopback HTTP:
- * GET /cmdlets (the cmdlets and their parameter sets, for the stand-in to declare) and
+ * GET /cmdlets (the cmdlets and their parameter sets, for the stand-in to declare), GET /shapes
+ * (how a remote Exchange session shapes each cmdlet's output, for the stand-in to rebuild) and
  * POST /invoke ({cmdlet, params} -> {ok, value} | {ok: false, error} | {kill: true}).
  */
 export async function startFakeExchangeServer(tenant: PwshDoorTenant): Promise<FakeExchangeServer> {
@@ -78,6 +80,10 @@ async function handle(
 ): Promise<void> {
   if (request.method === 'GET' && request.url === '/cmdlets') {
     send(response, 200, { cmdlets: await describeCmdlets(tenant) })
+    return
+  }
+  if (request.method === 'GET' && request.url === '/shapes') {
+    send(response, 200, deserializedShapes)
     return
   }
   if (request.method === 'POST' && request.url === '/invoke') {

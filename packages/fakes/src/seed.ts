@@ -537,6 +537,42 @@ export const scenarios = {
       })
     }),
 
+  /**
+   * TeamsScheduler and CloudVoicemail already exist, both linked to TeamsIntegration-ApplicationAccount
+   * (as in CSS-Exchange's own Health Checker test data): that account, not hidden and holding no role
+   * yet, is the one the applications act as.
+   */
+  linkedToAnotherAccount: (): FakeSeed =>
+    customize((state) => {
+      const { exchange } = state
+      const name = 'TeamsIntegration-ApplicationAccount'
+      exchange.mailUsers.push({
+        name,
+        alias: name,
+        displayName: name,
+        externalEmailAddress: `SMTP:${name}@${exchange.organization.domain}`,
+        hiddenFromAddressListsEnabled: false,
+        applicationAccount: true,
+        guid: deterministicGuid('mailUser', exchange.organization.domain, name.toLowerCase()),
+      })
+      for (const [appName, appId] of [
+        ['TeamsScheduler', appIds.teamsScheduler],
+        ['CloudVoicemail', appIds.cloudVoicemail],
+      ] as const) {
+        exchange.partnerApplications.push({
+          name: appName,
+          applicationIdentifier: appId,
+          enabled: true,
+          linkedAccount: name,
+          realm: '',
+          useAuthServer: true,
+          authMetadataUrl: null,
+          accountType: 'OrganizationalAccount',
+          guid: deterministicGuid('partnerApplication', exchange.organization.domain, appName.toLowerCase()),
+        })
+      }
+    }),
+
   /** Several scenarios at once, applied in order. */
   combine: (...seeds: FakeSeed[]): FakeSeed => ({
     now: seeds.find((s) => s.now)?.now,

@@ -147,7 +147,7 @@ describe('an existing partner application', () => {
     expect(tenant.changes.length).toBe(writes)
   })
 
-  it('acting as another account is left linked as it is, and the plan says so', async () => {
+  it('an application acting as another account is left linked, and the plan grants and hides that account', async () => {
     const tenant = createFakeTenant(scenarios.legacyOnly())
     await tenant.invokeCmdlet({
       cmdlet: 'New-MailUser',
@@ -160,7 +160,23 @@ describe('an existing partner application', () => {
     const planned = await plan(buildRunbook({ profile: 'sfbonline', domain: 'contoso.com' }), tenant)
     const step = planned.steps.find((s) => s.id === 'partnerApplication.SfBOnline')
     expect(step?.actions).toEqual([])
-    expect(step?.notes.join()).toContain('left as it is')
+    expect(
+      planned.steps.find((s) => s.id === 'mailUser.SfBOnline-ApplicationAccount')?.notes.join(),
+    ).toContain('SfBOnline already acts as OtherAccount')
+    expect(planned.actions.map((a) => a.action)).toEqual([
+      expect.objectContaining({
+        cmdlet: 'Set-MailUser',
+        params: { Identity: 'OtherAccount', HiddenFromAddressListsEnabled: true },
+      }),
+      expect.objectContaining({
+        cmdlet: 'New-ManagementRoleAssignment',
+        params: { Role: 'UserApplication', User: 'OtherAccount' },
+      }),
+      expect.objectContaining({
+        cmdlet: 'New-ManagementRoleAssignment',
+        params: { Role: 'ArchiveApplication', User: 'OtherAccount' },
+      }),
+    ])
   })
 })
 

@@ -1,6 +1,8 @@
 import { appIds } from '../app-ids'
+import type { PartnerApplicationObject } from '../exchange-objects'
 import type { ProfileName } from '../input'
 import { type CmdletCall, readFound, type Targets } from '../ports'
+import { identityName } from '../steps/step'
 
 export interface DiagnoseOptions {
   profile: ProfileName
@@ -32,9 +34,29 @@ export interface PartnerAppWanted {
   roles: string[]
 }
 
-export const wantedApps = (options: DiagnoseOptions): PartnerAppWanted[] => {
-  const teams = options.accounts?.teams ?? 'TeamsScheduler'
-  const sfb = options.accounts?.sfbonline ?? 'SfBOnline-ApplicationAccount'
+/** The account a partner application already acts as (its name), or null when it acts as none or is absent. */
+export const linkedAccountName = (
+  partnerApps: readonly Pick<PartnerApplicationObject, 'ApplicationIdentifier' | 'LinkedAccount'>[],
+  appId: string,
+): string | null => {
+  const app = partnerApps.find((a) => a.ApplicationIdentifier.toLowerCase() === appId.toLowerCase())
+  return app?.LinkedAccount ? identityName(app.LinkedAccount) : null
+}
+
+/**
+ * The partner applications a profile needs and the account each acts as: the one it is already
+ * linked to when it is (Exchange evaluates RBAC for the linked account), else the procedure's.
+ */
+export const wantedApps = (
+  options: DiagnoseOptions,
+  partnerApps: readonly Pick<PartnerApplicationObject, 'ApplicationIdentifier' | 'LinkedAccount'>[] = [],
+): PartnerAppWanted[] => {
+  const teams =
+    linkedAccountName(partnerApps, appIds.teamsScheduler) ?? options.accounts?.teams ?? 'TeamsScheduler'
+  const sfb =
+    linkedAccountName(partnerApps, appIds.skypeForBusinessOnline) ??
+    options.accounts?.sfbonline ??
+    'SfBOnline-ApplicationAccount'
   const teamsApps = [
     { name: 'TeamsScheduler', appId: appIds.teamsScheduler, account: teams, roles: ['TeamsSchedulerRole'] },
     { name: 'CloudVoicemail', appId: appIds.cloudVoicemail, account: null, roles: [] },

@@ -6,6 +6,7 @@ import {
   daysUntil,
   parseCertificate,
 } from '../certificate'
+import { parseCmdletOutput } from '../cmdlet-output'
 import { authConfigObject } from '../exchange-objects'
 import { quote } from '../script/quote'
 import { pinned, read, type StepContext, type StepKind } from './step'
@@ -41,7 +42,7 @@ export const authCertificate: StepKind<AuthCertificateStep, Observed> = {
   title: () => 'Exchange auth certificate',
   async observe(_step, context) {
     const [config] = await read(context, { cmdlet: 'Get-AuthConfig', params: pinned(context, {}) })
-    const auth = config ? authConfigObject.parse(config) : null
+    const auth = config ? parseCmdletOutput('Get-AuthConfig', authConfigObject, config) : null
     const configured = {
       current: auth?.CurrentCertificateThumbprint || null,
       next: auth?.NextCertificateThumbprint || null,

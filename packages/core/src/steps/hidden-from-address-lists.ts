@@ -1,7 +1,9 @@
 import { z } from 'zod'
+import type { Action } from '../actions'
+import { parseCmdletOutput } from '../cmdlet-output'
 import { mailUserObject } from '../exchange-objects'
-import { psCall, quote } from '../script/quote'
-import { exchangeAction, guidPattern, pinned, read, type StepKind, sameName } from './step'
+import { quote } from '../script/quote'
+import { accountFor, exchangeAction, guidPattern, pinned, read, type StepKind, sameName } from './step'
 
 /** What the journal keeps of the user before the change: its flag, and which object it was. */
 interface Before {
@@ -21,6 +23,12 @@ const recorded = (before: unknown): Before | null => {
     : null
 }
 
+/** The account an action set: the procedure's, or the one its partner application already acts as. */
+const accountOf = (step: { user: string }, action: Action): string =>
+  action.system === 'exchange' && typeof action.params.Identity === 'string'
+    ? action.params.Identity
+    : step.user
+
 export const hiddenFromAddressListsStep = z.object({
   kind: z.literal('hiddenFromAddressLists'),
   id: z.string(),
@@ -36,22 +44,27 @@ export const hiddenFromAddressLists: StepKind<HiddenFromAddressListsStep, Observ
   async observe(step, context) {
     const [found] = await read(context, {
       cmdlet: 'Get-MailUser',
-      params: pinned(context, { Identity: step.user }),
+      params: pinned(context, { Identity: accountFor(context, step.user) }),
     })
-    return found ? { hidden: mailUserObject.parse(found).HiddenFromAddressListsEnabled } : null
+    return found
+      ? { hidden: parseCmdletOutput('Get-MailUser', mailUserObject, found).HiddenFromAddressListsEnabled }
+      : null
   },
   decide(step, observed, context) {
-    const desired = 'hidden from address lists'
+    const user = accountFor(context, step.user)
+    // the account the partner application acts as, named when it is not the procedure's
+    const named = user === step.user ? '' : `${user} `
+    const desired = `${named}hidden from address lists`
     if (observed?.hidden) return { actions: [], desired, actual: desired }
     return {
       desired,
-      actual: observed ? 'shown in address lists' : `${step.user} not created yet`,
+      actual: observed ? `${named}shown in address lists` : `${user} not created yet`,
       actions: [
         {
           reason: 'an application account has no business in the address book',
           action: exchangeAction(
             'Set-MailUser',
-            pinned(context, { Identity: step.user, HiddenFromAddressListsEnabled: true }),
+            pinned(context, { Identity: user, HiddenFromAddressListsEnabled: true }),
           ),
         },
       ],
@@ -59,18 +72,20 @@ export const hiddenFromAddressLists: StepKind<HiddenFromAddressListsStep, Observ
   },
   print(step) {
     return [
-      `if (-not (Get-MailUser -Identity ${quote(step.user)} @dc).HiddenFromAddressListsEnabled) {`,
-      `  ${psCall('Set-MailUser', { Identity: step.user, HiddenFromAddressListsEnabled: true }, 'dc')}`,
+      `$account = if ($null -ne $accounts -and $accounts[${quote(step.user)}]) { $accounts[${quote(step.user)}] } else { ${quote(step.user)} }`,
+      'if (-not (Get-MailUser -Identity $account @dc).HiddenFromAddressListsEnabled) {',
+      '  Set-MailUser -Identity $account -HiddenFromAddressListsEnabled $true @dc',
       '}',
     ].join('\n')
   },
-  async before(step, _action, context) {
+  async before(step, action, context) {
+    const identity = action.system === 'exchange' ? action.params.Identity : undefined
     const [found] = await read(context, {
       cmdlet: 'Get-MailUser',
-      params: pinned(context, { Identity: step.user }),
+      params: pinned(context, { Identity: typeof identity === 'string' ? identity : step.user }),
     })
     if (!found) return null
-    const user = mailUserObject.parse(found)
+    const user = parseCmdletOutput('Get-MailUser', mailUserObject, found)
     return {
       HiddenFromAddressListsEnabled: user.HiddenFromAddressListsEnabled,
       Guid: user.Guid,
@@ -80,7 +95,7 @@ export const hiddenFromAddressLists: StepKind<HiddenFromAddressListsStep, Observ
   undo(step, action, before) {
     // set back on the object it was read from, by its Guid
     const old = recorded(before)
-    if (action.system !== 'exchange' || !old || !sameName(old.Name, step.user)) return []
+    if (action.system !== 'exchange' || !old || !sameName(old.Name, accountOf(step, action))) return []
     return [
       exchangeAction('Set-MailUser', {
         ...action.params,
@@ -93,19 +108,25 @@ export const hiddenFromAddressLists: StepKind<HiddenFromAddressListsStep, Observ
     if (action.system !== 'exchange') return null
     const [found] = await read(context, {
       cmdlet: 'Get-MailUser',
-      params: pinned(context, { Identity: step.user }),
+      params: pinned(context, { Identity: accountOf(step, action) }),
     })
     return found && mailUserObject.parse(found).HiddenFromAddressListsEnabled ? { result: [] } : null
   },
-  target(step, _action, before) {
+  target(_step, action, before) {
     const old = recorded(before)
     return old
-      ? { read: 'Get-MailUser', guid: old.Guid, name: old.Name, what: `mail user ${step.user}` }
+      ? {
+          read: 'Get-MailUser',
+          guid: old.Guid,
+          name: old.Name,
+          what: `mail user ${accountOf({ user: old.Name }, action)}`,
+        }
       : null
   },
-  fits: (step, action) =>
+  // the procedure's account, or the one its partner application acts as (the object read before the change)
+  fits: (step, action, before) =>
     action.system === 'exchange' &&
     action.cmdlet === 'Set-MailUser' &&
-    action.params.Identity === step.user &&
+    (action.params.Identity === step.user || sameName(recorded(before)?.Name, accountOf(step, action))) &&
     action.params.HiddenFromAddressListsEnabled === true,
 }

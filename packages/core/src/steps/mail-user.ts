@@ -1,8 +1,18 @@
 import { z } from 'zod'
-import { mailUserObject } from '../exchange-objects'
+import { parseCmdletOutput } from '../cmdlet-output'
+import { mailUserObject, partnerApplicationObject } from '../exchange-objects'
 import { psFind } from '../script/helpers'
 import { psCall, quote } from '../script/quote'
-import { createdObject, exchangeAction, pinned, pinOf, read, type StepKind, sameName } from './step'
+import {
+  createdObject,
+  exchangeAction,
+  pinned,
+  pinOf,
+  read,
+  type StepContext,
+  type StepKind,
+  sameName,
+} from './step'
 
 const addressOf = (external: string) => external.replace(/^smtp:/i, '')
 
@@ -17,11 +27,23 @@ export const mailUserStep = z.object({
   externalEmailAddress: z.string(),
   /** Create with New-MailUser -ApplicationAccount where the build has it (the June 2025 procedure). */
   applicationAccount: z.boolean(),
+  /** The partner application (its identifier) this account acts for: an account it already acts as is the account. */
+  forApplication: z.string().optional(),
 })
 export type MailUserStep = z.infer<typeof mailUserStep>
 
+type MailUser = z.infer<typeof mailUserObject>
+
+/** The partner application that already acts as an account, and that account (null when it is no mail user). */
+interface Linked {
+  app: string
+  linkedAccount: string
+  user: MailUser | null
+}
+
 interface Observed {
-  user: z.infer<typeof mailUserObject> | null
+  user: MailUser | null
+  linked?: Linked | null
   applicationAccountSwitch: boolean
   /** Another recipient already holding the name or the address the new user would get. */
   conflict: string | null
@@ -37,6 +59,9 @@ export const mailUser: StepKind<MailUserStep, Observed> = {
   kind: 'mailUser',
   title: (step) => `mail user ${step.name}`,
   async observe(step, context) {
+    const linked = step.forApplication ? await linkedAccount(context, step.forApplication) : null
+    if (linked && !sameName(linked.linkedAccount, step.name))
+      return { user: null, linked, applicationAccountSwitch: false, conflict: null }
     const [found] = await read(context, {
       cmdlet: 'Get-MailUser',
       params: pinned(context, { Identity: step.name }),
@@ -59,9 +84,14 @@ export const mailUser: StepKind<MailUserStep, Observed> = {
         }
       }
     }
-    return { user: found ? mailUserObject.parse(found) : null, applicationAccountSwitch, conflict }
+    return {
+      user: found ? parseCmdletOutput('Get-MailUser', mailUserObject, found) : null,
+      applicationAccountSwitch,
+      conflict,
+    }
   },
-  decide(step, { user, applicationAccountSwitch, conflict }, context) {
+  decide(step, { user, linked, applicationAccountSwitch, conflict }, context) {
+    if (linked) return decideLinked(step, linked)
     const desired = `mail user ${step.name} <${step.externalEmailAddress}>`
     if (
       user &&
@@ -112,26 +142,44 @@ export const mailUser: StepKind<MailUserStep, Observed> = {
     }
   },
   printCheck(step, { input }) {
+    const name = quote(step.name)
     const lines = [
-      `if (${psFind('Get-MailUser', { Identity: step.name })}.Count -eq 0) {`,
-      `  $holder = @(${psFind('Get-MailUser', { Identity: step.externalEmailAddress })} + ${psFind('Get-Mailbox', { Identity: step.name })} + ${psFind('Get-Mailbox', { Identity: step.externalEmailAddress })})`,
-      `  if ($holder.Count -gt 0) { $blocked.Add(([string]$holder[0].Identity) + ${quote(` already holds the name ${step.name} or the address ${step.externalEmailAddress}; choose another account name (--teams-account / --sfbonline-account) or free them, then run again`)}) }`,
+      'if ($null -eq $accounts) { $accounts = @{} }',
+      `$account = ${name}`,
+      ...(step.forApplication
+        ? [
+            '# the account the partner application already acts as is the account: no second one is created',
+            `$linked = @(Get-PartnerApplication @dc | Where-Object { $_.ApplicationIdentifier -eq ${quote(step.forApplication)} -and $_.LinkedAccount })`,
+            'if ($linked.Count -gt 0) {',
+            '  $linkedUser = @(Find-TeamsOAuthObject Get-MailUser @{ Identity = [string]$linked[0].LinkedAccount })',
+            "  if ($linkedUser.Count -eq 0) { $blocked.Add('the partner application ' + $linked[0].Name + ' acts as ' + $linked[0].LinkedAccount + ', which is not a mail user here, so it can be neither hidden nor checked; link it to a mail user (Set-PartnerApplication -LinkedAccount), then run again'); $account = $null }",
+            '  else { $account = [string]$linkedUser[0].Name }',
+            '}',
+          ]
+        : []),
+      `$accounts[${name}] = $account`,
+      `if ($account -eq ${name}) {`,
+      `  if (${psFind('Get-MailUser', { Identity: step.name })}.Count -eq 0) {`,
+      `    $holder = @(${psFind('Get-MailUser', { Identity: step.externalEmailAddress })} + ${psFind('Get-Mailbox', { Identity: step.name })} + ${psFind('Get-Mailbox', { Identity: step.externalEmailAddress })})`,
+      `    if ($holder.Count -gt 0) { $blocked.Add(([string]$holder[0].Identity) + ${quote(` already holds the name ${step.name} or the address ${step.externalEmailAddress}; choose another account name (--teams-account / --sfbonline-account) or free them, then run again`)}) }`,
     ]
     if (step.applicationAccount && !input.allowPlainMailUser)
       lines.push(
-        `  elseif (-not (Get-Command New-MailUser).Parameters.ContainsKey('ApplicationAccount')) { $blocked.Add(${quote(noApplicationAccountSwitch)}) }`,
+        `    elseif (-not (Get-Command New-MailUser).Parameters.ContainsKey('ApplicationAccount')) { $blocked.Add(${quote(noApplicationAccountSwitch)}) }`,
       )
     lines.push(
-      '} else {',
-      `  $user = ${psFind('Get-MailUser', { Identity: step.name })}[0]`,
-      "  $address = [string]$user.ExternalEmailAddress -replace '^smtp:', ''",
-      `  if ($address -ne ${quote(step.externalEmailAddress)}) { $blocked.Add('a mail user ' + [string]$user.Name + ' already exists with the address ' + $address + ${quote(`, not ${step.externalEmailAddress}: ${notTakenOver(step)}`)}) }`,
+      '  } else {',
+      `    $user = ${psFind('Get-MailUser', { Identity: step.name })}[0]`,
+      "    $address = [string]$user.ExternalEmailAddress -replace '^smtp:', ''",
+      `    if ($address -ne ${quote(step.externalEmailAddress)}) { $blocked.Add('a mail user ' + [string]$user.Name + ' already exists with the address ' + $address + ${quote(`, not ${step.externalEmailAddress}: ${notTakenOver(step)}`)}) }`,
+      '  }',
       '}',
     )
     return lines.join('\n')
   },
   print(step) {
-    const absent = `${psFind('Get-MailUser', { Identity: step.name })}.Count -eq 0`
+    // only the procedure's own account is created; one a partner application already acts as is used as it is
+    const absent = `$accounts[${quote(step.name)}] -eq ${quote(step.name)} -and ${psFind('Get-MailUser', { Identity: step.name })}.Count -eq 0`
     const create = psCall(
       'New-MailUser',
       { Name: step.name, ExternalEmailAddress: step.externalEmailAddress },
@@ -179,4 +227,43 @@ export const mailUser: StepKind<MailUserStep, Observed> = {
     action.cmdlet === 'New-MailUser' &&
     action.params.Name === step.name &&
     action.params.ExternalEmailAddress === step.externalEmailAddress,
+}
+
+/** The account the step's partner application already acts as, if it acts as one. */
+async function linkedAccount(context: StepContext, applicationIdentifier: string): Promise<Linked | null> {
+  const apps = (await read(context, { cmdlet: 'Get-PartnerApplication', params: pinned(context, {}) })).map(
+    (a) => parseCmdletOutput('Get-PartnerApplication', partnerApplicationObject, a),
+  )
+  const app = apps.find((a) => a.ApplicationIdentifier.toLowerCase() === applicationIdentifier.toLowerCase())
+  if (!app?.LinkedAccount) return null
+  const [found] = await read(context, {
+    cmdlet: 'Get-MailUser',
+    params: pinned(context, { Identity: app.LinkedAccount }),
+  })
+  return {
+    app: app.Name,
+    linkedAccount: app.LinkedAccount,
+    user: found ? parseCmdletOutput('Get-MailUser', mailUserObject, found) : null,
+  }
+}
+
+// Exchange evaluates RBAC for the linked account: that one gets the role and is hidden, and no second account is made.
+function decideLinked(step: MailUserStep, { app, linkedAccount, user }: Linked) {
+  const desired = `the account ${app} acts as`
+  if (!user)
+    return {
+      actions: [],
+      desired,
+      actual: `${app} acts as ${linkedAccount}, which is not a mail user`,
+      blocked: `the partner application ${app} acts as ${linkedAccount}, which is not a mail user here, so it can be neither hidden nor checked; link ${app} to a mail user (Set-PartnerApplication -Identity ${quote(app)} -LinkedAccount <mail user>), then run again`,
+    }
+  return {
+    actions: [],
+    desired,
+    actual: `${user.Name} <${user.ExternalEmailAddress.replace(/^smtp:/i, '')}>, linked to ${app}`,
+    notes: [
+      `${app} already acts as ${user.Name}: ${user.Name} gets the role and is hidden; no ${step.name} is created`,
+    ],
+    provides: { accounts: { [step.name.toLowerCase()]: user.Name } },
+  }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { parseCmdletOutput } from '../cmdlet-output'
 import { managementRoleEntryObject, managementRoleObject } from '../exchange-objects'
 import { psFind } from '../script/helpers'
 import { psCall, quote } from '../script/quote'
@@ -36,7 +37,7 @@ const entryNames = async (context: Parameters<typeof read>[0], role: string) =>
       params: pinned(context, { Identity: `${role}\\*` }),
     })
   )
-    .map((entry) => managementRoleEntryObject.parse(entry).Name)
+    .map((entry) => parseCmdletOutput('Get-ManagementRoleEntry', managementRoleEntryObject, entry).Name)
     .sort()
 
 const keeps = (step: ManagementRoleStep, entry: string) =>
@@ -50,7 +51,7 @@ export const managementRole: StepKind<ManagementRoleStep, Observed> = {
       cmdlet: 'Get-ManagementRole',
       params: pinned(context, { Identity: step.name }),
     })
-    const role = found ? managementRoleObject.parse(found) : null
+    const role = found ? parseCmdletOutput('Get-ManagementRole', managementRoleObject, found) : null
     return { role, entries: await entryNames(context, role ? step.name : step.parent) }
   },
   decide(step, { role, entries }, context) {

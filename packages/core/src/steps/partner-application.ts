@@ -1,9 +1,11 @@
 import { z } from 'zod'
 import { appNames } from '../app-ids'
+import { parseCmdletOutput } from '../cmdlet-output'
 import { partnerApplicationObject } from '../exchange-objects'
 import type { CmdletValue } from '../ports'
 import { psCall, quote } from '../script/quote'
 import {
+  accountFor,
   createdObject,
   exchangeAction,
   guidPattern,
@@ -31,15 +33,15 @@ interface Observed {
   nameTaken: PartnerApplication | null
 }
 
-const linkedRight = (step: PartnerApplicationStep, app: PartnerApplication) =>
-  step.linkedAccount === null ? true : sameName(app.LinkedAccount, step.linkedAccount)
+const linkedRight = (account: string | null, app: PartnerApplication) =>
+  account === null ? true : sameName(app.LinkedAccount, account)
 
 export const partnerApplication: StepKind<PartnerApplicationStep, Observed> = {
   kind: 'partnerApplication',
   title: (step) => `partner application ${step.name} (${step.applicationIdentifier})`,
   async observe(step, context) {
     const apps = (await read(context, { cmdlet: 'Get-PartnerApplication', params: pinned(context, {}) })).map(
-      (a) => partnerApplicationObject.parse(a),
+      (a) => parseCmdletOutput('Get-PartnerApplication', partnerApplicationObject, a),
     )
     // The application identifier is what Exchange matches tokens on; the name is only a label.
     const app = apps.find(
@@ -49,7 +51,9 @@ export const partnerApplication: StepKind<PartnerApplicationStep, Observed> = {
     return { app: app ?? null, nameTaken: nameTaken ?? null }
   },
   decide(step, { app, nameTaken }, context) {
-    const linked = step.linkedAccount ? `, linked to ${step.linkedAccount}` : ''
+    // the account this run gives the role to: the one the application already acts as, if it does
+    const account = step.linkedAccount === null ? null : accountFor(context, step.linkedAccount)
+    const linked = account ? `, linked to ${account}` : ''
     const desired = `enabled${linked}`
     if (!app) {
       if (nameTaken)
@@ -81,17 +85,16 @@ export const partnerApplication: StepKind<PartnerApplicationStep, Observed> = {
     const actual = `${app.Name}: ${app.Enabled ? 'enabled' : 'disabled'}${app.LinkedAccount ? `, linked to ${app.LinkedAccount}` : ''}`
     // An application already acting as another account is left linked as it is: re-linking a working
     // integration is not this tool's call. Only a missing link is added.
-    const linkMissing = step.linkedAccount !== null && !app.LinkedAccount
-    const linkedElsewhere =
-      step.linkedAccount !== null && Boolean(app.LinkedAccount) && !linkedRight(step, app)
+    const linkMissing = account !== null && !app.LinkedAccount
+    const linkedElsewhere = account !== null && Boolean(app.LinkedAccount) && !linkedRight(account, app)
     const notes = linkedElsewhere
       ? [
-          `${app.Name} acts as ${app.LinkedAccount}, not ${step.linkedAccount}; left as it is (re-link it by hand if that account is wrong)`,
+          `${app.Name} acts as ${app.LinkedAccount}, not ${account}; left as it is (re-link it by hand if that account is wrong)`,
         ]
       : []
     if (app.Enabled && !linkMissing) return { actions: [], desired, actual, notes }
     const params: Record<string, CmdletValue> = { Identity: app.Name, Enabled: true }
-    if (linkMissing && step.linkedAccount) params.LinkedAccount = step.linkedAccount
+    if (linkMissing && account) params.LinkedAccount = account
     return {
       desired,
       actual,

@@ -1,8 +1,9 @@
 import { z } from 'zod'
+import { parseCmdletOutput } from '../cmdlet-output'
 import { roleAssignmentObject } from '../exchange-objects'
-import { psFind } from '../script/helpers'
-import { psCall } from '../script/quote'
+import { quote } from '../script/quote'
 import {
+  accountFor,
   createdObject,
   exchangeAction,
   guidPattern,
@@ -29,12 +30,15 @@ export const roleAssignment: StepKind<RoleAssignmentStep, Observed> = {
   async observe(step, context) {
     const found = await read(context, {
       cmdlet: 'Get-ManagementRoleAssignment',
-      params: pinned(context, { Role: step.role, RoleAssignee: step.user }),
+      params: pinned(context, { Role: step.role, RoleAssignee: accountFor(context, step.user) }),
     })
-    return found.map((assignment) => roleAssignmentObject.parse(assignment))
+    return found.map((assignment) =>
+      parseCmdletOutput('Get-ManagementRoleAssignment', roleAssignmentObject, assignment),
+    )
   },
   decide(step, assignments, context) {
-    const desired = `${step.user} holds ${step.role}`
+    const user = accountFor(context, step.user)
+    const desired = `${user} holds ${step.role}`
     const enabled = assignments.find((a) => a.Enabled)
     if (enabled) return { actions: [], desired, actual: `assigned (${enabled.Name})` }
     // only the user's own assignment is enabled again: one reached through a role group grants its members too
@@ -45,7 +49,7 @@ export const roleAssignment: StepKind<RoleAssignmentStep, Observed> = {
         actual: `assigned but disabled (${assignments.map((a) => a.Name).join(', ')})`,
         actions: [
           {
-            reason: `the assignment ${disabled.Name} exists but is disabled; ${step.user} needs ${step.role}`,
+            reason: `the assignment ${disabled.Name} exists but is disabled; ${user} needs ${step.role}`,
             action: exchangeAction(
               'Set-ManagementRoleAssignment',
               pinned(context, { Identity: disabled.Name, Enabled: true }),
@@ -58,10 +62,10 @@ export const roleAssignment: StepKind<RoleAssignmentStep, Observed> = {
       actual: 'not assigned',
       actions: [
         {
-          reason: `${step.user} acts for the partner application and needs ${step.role}`,
+          reason: `${user} acts for the partner application and needs ${step.role}`,
           action: exchangeAction(
             'New-ManagementRoleAssignment',
-            pinned(context, { Role: step.role, User: step.user }),
+            pinned(context, { Role: step.role, User: user }),
           ),
         },
       ],
@@ -69,12 +73,13 @@ export const roleAssignment: StepKind<RoleAssignmentStep, Observed> = {
   },
   print(step) {
     return [
-      `$assignments = ${psFind('Get-ManagementRoleAssignment', { Role: step.role, RoleAssignee: step.user })}`,
+      `$account = if ($null -ne $accounts -and $accounts[${quote(step.user)}]) { $accounts[${quote(step.user)}] } else { ${quote(step.user)} }`,
+      `$assignments = @(Find-TeamsOAuthObject Get-ManagementRoleAssignment @{ Role = ${quote(step.role)}; RoleAssignee = $account })`,
       'if (-not ($assignments | Where-Object { $_.Enabled })) {',
       "  # only the user's own assignment is enabled again: one reached through a role group grants its members too",
       "  $own = @($assignments | Where-Object { [string]$_.RoleAssigneeType -eq 'User' })",
       '  if ($own.Count -gt 0) { Set-ManagementRoleAssignment -Identity ([string]$own[0].Name) -Enabled $true @dc }',
-      `  else { ${psCall('New-ManagementRoleAssignment', { Role: step.role, User: step.user }, 'dc')} | Out-Null }`,
+      `  else { New-ManagementRoleAssignment -Role ${quote(step.role)} -User $account @dc | Out-Null }`,
       '}',
     ].join('\n')
   },
@@ -99,7 +104,7 @@ export const roleAssignment: StepKind<RoleAssignmentStep, Observed> = {
         : []
     }
     if (action.cmdlet !== 'New-ManagementRoleAssignment') return []
-    const created = ours(step, result)
+    const created = ours(step, result, userOf(step, action))
     if (!created) return []
     return [
       exchangeAction('Remove-ManagementRoleAssignment', { Identity: created.Guid, Confirm: false, ...pin }),
@@ -107,9 +112,15 @@ export const roleAssignment: StepKind<RoleAssignmentStep, Observed> = {
   },
   async landed(step, action, context) {
     if (action.system !== 'exchange') return null
+    // the assignment created for, or enabled on, the account the action named (the linked account, if any)
     const found = await read(context, {
       cmdlet: 'Get-ManagementRoleAssignment',
-      params: pinned(context, { Role: step.role, RoleAssignee: step.user }),
+      params: pinned(
+        context,
+        action.cmdlet === 'Set-ManagementRoleAssignment'
+          ? { Identity: String(action.params.Identity) }
+          : { Role: step.role, RoleAssignee: userOf(step, action) },
+      ),
     })
     const enabled = found.find((a) => a.Enabled === true)
     if (!enabled) return null
@@ -118,7 +129,7 @@ export const roleAssignment: StepKind<RoleAssignmentStep, Observed> = {
   target(step, action, before, result) {
     const object =
       action.system === 'exchange' && action.cmdlet === 'New-ManagementRoleAssignment'
-        ? ours(step, result)
+        ? ours(step, result, userOf(step, action))
         : recorded(step, before)
     return object
       ? {
@@ -132,7 +143,7 @@ export const roleAssignment: StepKind<RoleAssignmentStep, Observed> = {
   fits(step, action, before) {
     if (action.system !== 'exchange') return false
     if (action.cmdlet === 'New-ManagementRoleAssignment')
-      return action.params.Role === step.role && action.params.User === step.user
+      return action.params.Role === step.role && typeof action.params.User === 'string'
     return (
       action.cmdlet === 'Set-ManagementRoleAssignment' &&
       action.params.Enabled === true &&
@@ -141,18 +152,21 @@ export const roleAssignment: StepKind<RoleAssignmentStep, Observed> = {
   },
 }
 
+/** The account an action assigns the role to: the procedure's, or the one its partner application acts as. */
+const userOf = (step: RoleAssignmentStep, action: { params?: Record<string, unknown> }): string =>
+  typeof action.params?.User === 'string' ? action.params.User : step.user
+
 /** The assignment a New-ManagementRoleAssignment returned, when it is this step's (its role, its user). */
-function ours(step: RoleAssignmentStep, result: unknown) {
+function ours(step: RoleAssignmentStep, result: unknown, user: string) {
   const created = createdObject(result)
   const parsed = created ? roleAssignmentObject.safeParse(created) : null
   if (!created || !parsed?.success) return null
   const right =
-    parsed.data.Role.toLowerCase() === step.role.toLowerCase() &&
-    sameName(parsed.data.RoleAssigneeName, step.user)
+    parsed.data.Role.toLowerCase() === step.role.toLowerCase() && sameName(parsed.data.RoleAssigneeName, user)
   return right ? created : null
 }
 
-/** The assignment a Set-ManagementRoleAssignment changed, as read before it, when it is this step's. */
+/** The assignment a Set-ManagementRoleAssignment changed, as read before it, when it is this step's role's (its user may be a linked account). */
 function recorded(step: RoleAssignmentStep, before: unknown) {
   const old = before as { Name?: unknown; Role?: unknown; RoleAssigneeName?: unknown; Guid?: unknown } | null
   if (!old || typeof old.Name !== 'string' || typeof old.Guid !== 'string' || !guidPattern.test(old.Guid))
@@ -160,7 +174,6 @@ function recorded(step: RoleAssignmentStep, before: unknown) {
   const right =
     typeof old.Role === 'string' &&
     old.Role.toLowerCase() === step.role.toLowerCase() &&
-    typeof old.RoleAssigneeName === 'string' &&
-    sameName(old.RoleAssigneeName, step.user)
+    typeof old.RoleAssigneeName === 'string'
   return right ? { Name: old.Name, Guid: old.Guid } : null
 }

@@ -11,6 +11,11 @@ export interface StepContext {
   now: Date
   /** Set by the auth certificate step: the certificates to upload ('current' first, then 'next'). */
   certificates: { role: 'current' | 'next'; certificate: CertificateInfo }[]
+  /**
+   * Set by the mail user step: the procedure's account name → the account the partner application
+   * already acts as, when that is another one. Later steps give the role to, hide and link that one.
+   */
+  accounts: Record<string, string>
 }
 
 export interface PlannedAction {
@@ -28,7 +33,7 @@ export interface Decision {
   /** Why the desired state cannot be reached now without a person's action (apply refuses; verify reports it). */
   blocked?: string
   /** Results passed forward to later steps. */
-  provides?: Partial<Pick<StepContext, 'certificates'>>
+  provides?: Partial<Pick<StepContext, 'certificates' | 'accounts'>>
 }
 
 export interface PrintOptions {
@@ -115,6 +120,10 @@ export const identityName = (identity: string | null | undefined): string =>
 
 export const sameName = (a: string | null | undefined, b: string | null | undefined): boolean =>
   identityName(a).toLowerCase() === identityName(b).toLowerCase()
+
+/** The account a step's procedure account name stands for in this run (see StepContext.accounts). */
+export const accountFor = (context: StepContext, name: string): string =>
+  context.accounts[name.toLowerCase()] ?? name
 
 /** The -DomainController an action was pinned to, for the action that undoes it. */
 export function pinOf(action: { params?: Record<string, CmdletValue> }): Record<string, CmdletValue> {

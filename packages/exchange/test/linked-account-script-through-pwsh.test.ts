@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { apply, buildRunbook, kindOf, plan, type Runbook } from '@teams-oauth/core'
+import { createFakeTenant, scenarios } from '@teams-oauth/fakes'
+import { pwshTestGate } from '@teams-oauth/powershell'
+import { afterAll, describe, expect, it } from 'vitest'
+import { scriptHelpers } from '../../core/src/script/helpers'
+import { standIn } from './stand-in'
+
+const pwsh = pwshTestGate()
+
+/** The Exchange part of the exported script: every Exchange step's checks, then its changes, in order. */
+function exchangeScript(runbook: Runbook): string {
+  const steps = runbook.steps.filter((s) => s.kind !== 'authCertificate' && s.kind !== 'servicePrincipalKey')
+  const printing = { entra: 'graph' as const, input: runbook.input }
+  return [
+    "$ErrorActionPreference = 'Stop'",
+    '$dc = @{}',
+    '$blocked = New-Object System.Collections.Generic.List[string]',
+    scriptHelpers('graph'),
+    ...steps.map((step) => kindOf(step).printCheck?.(step, printing) ?? ''),
+    "if ($blocked.Count -gt 0) { throw ('Nothing was changed: ' + ($blocked -join '; ')) }",
+    ...steps.map((step) => kindOf(step).print(step, printing)),
+  ].join('\n')
+}
+
+describe.runIf(pwsh.run)("the exported script's Exchange steps, through a real pwsh and the stand-in", () => {
+  const stand = standIn(pwsh.executable)
+  const folder = mkdtempSync(join(tmpdir(), 'teams-oauth-linked-'))
+  afterAll(() => rmSync(folder, { recursive: true, force: true }))
+
+  it.each([
+    ['an application already linked to another account', scenarios.linkedToAnotherAccount],
+    ['a fresh organisation', scenarios.fresh],
+  ])('end where apply ends, for %s', async (_name, scenario) => {
+    const current = stand.use(createFakeTenant(scenario()))
+    const seeded = current.state()
+    const runbook = buildRunbook({ profile: 'teams', domain: 'contoso.com' })
+    const path = join(folder, 'exchange.ps1')
+    writeFileSync(path, exchangeScript(runbook))
+    await stand.connection.session.run({
+      script: 'param([string]$Path) & $Path | Out-Null',
+      params: { Path: path },
+    })
+
+    const reference = createFakeTenant({ state: seeded })
+    await apply(await plan(runbook, reference), reference)
+    expect(current.state().exchange).toEqual(reference.state().exchange)
+    expect(current.state().exchange.mailUsers.length - seeded.exchange.mailUsers.length).toBe(
+      scenario === scenarios.fresh ? 1 : 0,
+    )
+  })
+})
