@@ -8,6 +8,7 @@ export {
   parseCertificate,
   thumbprintOf,
 } from './certificate'
+export * from './delegates'
 export {
   type Check,
   type CheckStatus,

@@ -13,12 +13,25 @@ export interface FaultSwitches {
   dropConnection(options: { atRequest: number; afterWrite?: boolean }): void
   /** PowerShell door: the n-th forwarded call from now makes the stand-in kill its own process. */
   killSession(options: { atCall: number }): void
+  /**
+   * Every Exchange call from now takes this long before it answers, as a round trip to a real server
+   * would; in process and through the PowerShell door alike. 0 turns it off.
+   */
+  latencyMs(ms: number): void
+  /** The next `times` Exchange calls fail as Exchange's throttling policy fails them (the WS-Management quota). */
+  throttleCmdlets(options: { times: number; retryAfterMs?: number }): void
   reset(): void
 }
 
 export interface FaultHooks {
   nextGraphRequest(): GraphFault | null
   nextCmdletCall(): { kill: boolean }
+}
+
+/** What an Exchange call meets before the model runs it: a delay, and maybe throttling. */
+export interface ExchangeCallFault {
+  delayMs: number
+  throttledForMs: number | null
 }
 
 const positive = (n: number, what: string) => {
@@ -34,6 +47,8 @@ export class Faults implements FaultSwitches, FaultHooks {
   private throttles: { status: 429 | 503; retryAfterSeconds: number }[] = []
   private drops = new Map<number, boolean>()
   private kills = new Set<number>()
+  private latency = 0
+  private cmdletThrottles: number[] = []
 
   failWrite(n: number): void {
     positive(n, 'failWrite(n)')
@@ -60,7 +75,19 @@ export class Faults implements FaultSwitches, FaultHooks {
     this.kills.add(this.cmdletCalls + options.atCall)
   }
 
+  latencyMs(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) throw new RangeError('latencyMs(ms) must be 0 or more')
+    this.latency = ms
+  }
+
+  throttleCmdlets(options: { times: number; retryAfterMs?: number }): void {
+    positive(options.times, 'throttleCmdlets({ times })')
+    for (let i = 0; i < options.times; i++) this.cmdletThrottles.push(options.retryAfterMs ?? 50)
+  }
+
   reset(): void {
+    this.latency = 0
+    this.cmdletThrottles = []
     this.failingWrites.clear()
     this.throttles = []
     this.drops.clear()
@@ -82,6 +109,10 @@ export class Faults implements FaultSwitches, FaultHooks {
     }
     const throttle = this.throttles.shift()
     return throttle ? { kind: 'throttle', ...throttle } : null
+  }
+
+  nextExchangeCall(): ExchangeCallFault {
+    return { delayMs: this.latency, throttledForMs: this.cmdletThrottles.shift() ?? null }
   }
 
   nextCmdletCall(): { kill: boolean } {

@@ -95,6 +95,8 @@ function mailbox(
     language,
     calendar: { name: calendarName, permissions: calendarPermissions(delegates) },
     cas: { ...noEwsPolicy },
+    // as Outlook's Delegate Access leaves it: each delegate may send on the delegator's behalf
+    grantSendOnBehalfTo: delegates.map((d) => d.user),
   }
 }
 

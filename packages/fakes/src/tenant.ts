@@ -4,6 +4,7 @@ import {
   type EntraPort,
   type ExchangePort,
   type KeyCredentialWrite,
+  type ReadOptions,
   type ServicePrincipal,
   type Targets,
   TeamsOAuthError,
@@ -20,8 +21,14 @@ import {
   servicePrincipalView,
   validateKeyCredentials,
 } from './entra-model'
-import { exchangeCmdlets } from './exchange-cmdlets'
-import { commandNotFound, domainControllerUnavailable, exchangeError } from './exchange-errors'
+import { exchangeCmdlets, listedMailboxes } from './exchange-cmdlets'
+import {
+  commandNotFound,
+  domainControllerUnavailable,
+  exchangeError,
+  throttledByPolicy,
+} from './exchange-errors'
+import { mailboxObject } from './exchange-model'
 import { type FaultHooks, type FaultSwitches, Faults, type GraphFault } from './faults'
 import { msolCmdlets, msolError } from './msol-cmdlets'
 import { type FakeSeed, stateFromSeed } from './seed'
@@ -63,6 +70,12 @@ export interface FakeTenant extends Targets {
 }
 
 export type { GraphFault }
+
+/** Only the named properties, as Select-Object gives them (a missing one comes back null). */
+function selected(item: CmdletObject, select: string[] | undefined): CmdletObject {
+  if (!select) return item
+  return Object.fromEntries(select.map((name) => [name, item[name] ?? null]))
+}
 
 const msolCmdletNames = Object.keys(msolCmdlets)
 
@@ -166,13 +179,36 @@ export function createFakeTenant(seed?: FakeSeed | { state: FakeState }): FakeTe
     })
   }
 
+  /** The latency and throttling faults an Exchange call meets before the model runs it. */
+  async function meetFaults(call: CmdletCall): Promise<void> {
+    const fault = faults.nextExchangeCall()
+    if (fault.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.delayMs))
+    if (fault.throttledForMs !== null) throw throttledByPolicy(call.cmdlet, fault.throttledForMs)
+  }
+
   /** Output leaves the model as plain JSON, never as live references into it. */
-  const invoke = (call: CmdletCall, allowMsol: boolean): Promise<CmdletObject[]> => {
-    try {
-      return Promise.resolve(cloneState(runCmdlet(call, allowMsol)))
-    } catch (error) {
-      return Promise.reject(error)
+  const invoke = async (
+    call: CmdletCall,
+    allowMsol: boolean,
+    options: ReadOptions = {},
+  ): Promise<CmdletObject[]> => {
+    await meetFaults(call)
+    return cloneState(runCmdlet(call, allowMsol).map((item) => selected(item, options.select)))
+  }
+
+  /** Get-Mailbox's list streamed from the model, one object at a time; any other read as invoke gives it. */
+  async function* stream(call: CmdletCall, options: ReadOptions = {}): AsyncIterable<CmdletObject> {
+    const cmdlet = canonicalCmdletName(call.cmdlet)
+    if (cmdlet !== 'Get-Mailbox' || call.params.Identity !== undefined) {
+      yield* await invoke(call, false, options)
+      return
     }
+    await meetFaults(call)
+    const spec = cmdletSpec(cmdlet)!
+    const params = bindParameters(cmdlet, spec, call.params)
+    const ctx = { state: model.exchange, params, cmdlet }
+    for (const mailbox of listedMailboxes(ctx))
+      yield cloneState(selected(mailboxObject(model.exchange, mailbox), options.select))
   }
 
   function exportCertificate(thumbprint: string): Uint8Array | null {
@@ -298,7 +334,8 @@ export function createFakeTenant(seed?: FakeSeed | { state: FakeState }): FakeTe
 
   return {
     exchange: {
-      invoke: (call) => invoke(call, false),
+      invoke: (call, options) => invoke(call, false, options),
+      stream,
       exportCertificate: async (thumbprint) => exportCertificate(thumbprint),
       hasParameter: async (cmdlet, parameter) => hasParameter(cmdlet, parameter),
     },
@@ -314,6 +351,8 @@ export function createFakeTenant(seed?: FakeSeed | { state: FakeState }): FakeTe
       throttle: (options) => faults.throttle(options),
       dropConnection: (options) => faults.dropConnection(options),
       killSession: (options) => faults.killSession(options),
+      latencyMs: (ms) => faults.latencyMs(ms),
+      throttleCmdlets: (options) => faults.throttleCmdlets(options),
       reset: () => faults.reset(),
     },
     faultHooks: {
