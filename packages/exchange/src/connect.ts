@@ -5,6 +5,7 @@ import {
   type ExchangePort,
   exchangeCmdletError,
   isExchangeNotFound,
+  type ReadOptions,
   TeamsOAuthError,
 } from '@teams-oauth/core'
 import {
@@ -82,9 +83,13 @@ export async function connectExchange(options: ConnectExchangeOptions): Promise<
 
   return {
     session,
-    async invoke(call: CmdletCall): Promise<CmdletObject[]> {
+    async invoke(call: CmdletCall, read?: ReadOptions): Promise<CmdletObject[]> {
       try {
-        const output = await session.invoke({ command: call.cmdlet, params: call.params })
+        const output = await session.invoke({
+          command: call.cmdlet,
+          params: call.params,
+          ...(read?.select ? { select: read.select } : {}),
+        })
         return output.filter((item): item is CmdletObject => typeof item === 'object' && item !== null)
       } catch (error) {
         throw cmdletFailure(call.cmdlet, error)

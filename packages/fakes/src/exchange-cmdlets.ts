@@ -879,6 +879,19 @@ const setMailboxFolderPermission: Handler = (ctx) => {
   return []
 }
 
+const removeMailboxFolderPermission: Handler = (ctx) => {
+  const { state } = ctx
+  const { identity, mailbox, folderPath } = resolveCalendar(ctx)
+  if (!isCalendarPath(mailbox, folderPath)) throw folderNotFound(ctx, identity)
+  const user = permissionUser(ctx)
+  const at = mailbox.calendar.permissions.findIndex((p) => p.user.toLowerCase() === user.toLowerCase())
+  if (at < 0) throw noPermissionEntry(ctx, permissionUserDisplay(state, user))
+  ctx.write(`${mailbox.alias}:\\${mailbox.calendar.name}`, () => {
+    mailbox.calendar.permissions.splice(at, 1)
+  })
+  return []
+}
+
 const getOrganizationConfig: Handler = (ctx) => [organizationConfigObject(ctx.state)]
 
 const getCasMailbox: Handler = (ctx) => {
@@ -930,6 +943,7 @@ export const exchangeCmdlets: Record<string, Handler> = {
   'Get-MailboxFolderPermission': getMailboxFolderPermission,
   'Add-MailboxFolderPermission': addMailboxFolderPermission,
   'Set-MailboxFolderPermission': setMailboxFolderPermission,
+  'Remove-MailboxFolderPermission': removeMailboxFolderPermission,
   'Get-OrganizationConfig': getOrganizationConfig,
   'Get-CASMailbox': getCasMailbox,
   'Set-CASMailbox': setCasMailbox,

@@ -26,11 +26,19 @@ export function wildcardMatch(pattern: string, value: string): boolean {
 }
 const escapeRegex = (text: string) => text.replace(/[.+?^${}()|[\]\\]/g, '\\$&')
 
-export const organizationDn = (state: ExchangeState) =>
-  state.organization.domain
-    .split('.')
-    .map((part) => `DC=${part}`)
-    .join(',')
+const dnOf = new Map<string, string>()
+export const organizationDn = (state: ExchangeState) => {
+  const { domain } = state.organization
+  let dn = dnOf.get(domain)
+  if (dn === undefined) {
+    dn = domain
+      .split('.')
+      .map((part) => `DC=${part}`)
+      .join(',')
+    dnOf.set(domain, dn)
+  }
+  return dn
+}
 
 export const configurationDn = (state: ExchangeState) =>
   `CN=${state.organization.name},CN=Microsoft Exchange,CN=Services,CN=Configuration,${organizationDn(state)}`

@@ -8,6 +8,7 @@ import {
 } from './certificates'
 import { graphDate } from './entra-model'
 import { deterministicGuid } from './ids'
+import { largeOrganisation } from './large-organisation'
 import type {
   EntraState,
   ExchangeState,
@@ -479,6 +480,9 @@ export const scenarios = {
     customize((state) => {
       state.exchange.supportsApplicationAccount = false
     }),
+
+  /** A large, deterministic organisation of delegators and delegates, with the ground truth of each verdict. */
+  largeOrganisation,
 
   /** Several scenarios at once, applied in order. */
   combine: (...seeds: FakeSeed[]): FakeSeed => ({
