@@ -31,8 +31,29 @@ export function prepare(io: CliIO, raw: Record<string, unknown>) {
         issues: [{ field: 'domain', problem: 'is required', fix: '--domain contoso.com' }],
       },
     )
-  const runbook = buildRunbook(runbookInput(options))
+  const runbook = buildRunbook({ ...runbookInput(options), ...delegatePair(raw) })
   return { options, runbook, context: { io, options } as CommandContext }
+}
+
+/** --delegate and --delegator: the one delegate relationship a run also fixes (apply) or checks (plan, verify). */
+function delegatePair(raw: Record<string, unknown>) {
+  const { delegate, delegator } = raw as { delegate?: string; delegator?: string }
+  if (delegate === undefined && delegator === undefined) return {}
+  if (!delegate || !delegator)
+    throw new TeamsOAuthError(
+      'INPUT_INVALID',
+      `${delegate ? 'delegator' : 'delegate'}: --delegate and --delegator go together (e.g. --delegate bob --delegator alice)`,
+      {
+        issues: [
+          {
+            field: delegate ? 'delegator' : 'delegate',
+            problem: 'is required with the other',
+            fix: '--delegate bob --delegator alice',
+          },
+        ],
+      },
+    )
+  return { delegate: { delegate, delegator } }
 }
 
 export async function withTargets<T>(
