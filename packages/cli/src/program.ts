@@ -95,7 +95,10 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
         .command('plan')
         .description('read both systems and show what apply would change; changes nothing'),
     )
-      .option('--delegate <user>', "also plan Editor for this delegate on the delegator's calendar (with --delegator)")
+      .option(
+        '--delegate <user>',
+        "also plan Editor for this delegate on the delegator's calendar (with --delegator)",
+      )
       .option('--delegator <user>', 'the delegator whose calendar the delegate schedules on')
       .action(run(async () => (await import('./commands/plan')).planCommand)),
     ['teams-oauth plan --domain contoso.com --state tenant.json --json'],
@@ -108,7 +111,10 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
       .option('--journal <file>', 'the record of changes (appended to)', 'teams-oauth-journal.json')
       .option('--what-if', 'show the plan and change nothing', false)
       .option('--yes', 'change without asking (required when no one is at the terminal)', false)
-      .option('--delegate <user>', "also give this delegate Editor on the delegator's calendar (with --delegator)")
+      .option(
+        '--delegate <user>',
+        "also give this delegate Editor on the delegator's calendar (with --delegator)",
+      )
       .option('--delegator <user>', 'the delegator whose calendar the delegate schedules on')
       .action(run(async () => (await import('./commands/apply')).applyCommand)),
     [
@@ -122,7 +128,10 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
     targetOptions(
       program.command('verify').description('read both systems and report each step, desired against actual'),
     )
-      .option('--delegate <user>', "also verify this delegate's Editor on the delegator's calendar (with --delegator)")
+      .option(
+        '--delegate <user>',
+        "also verify this delegate's Editor on the delegator's calendar (with --delegator)",
+      )
       .option('--delegator <user>', 'the delegator whose calendar the delegate schedules on')
       .action(run(async () => (await import('./commands/verify')).verifyCommand)),
     ['teams-oauth verify --domain contoso.com --state tenant.json'],
@@ -150,11 +159,21 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
       .description(
         'audit every delegate relationship of the organisation: calendar rights, send-on-behalf, EWS; the fix for each',
       )
-      .option('--exchange <target>', 'local | a remote PowerShell URI (https://ex01.contoso.com/PowerShell/) | fake | fake-pwsh (required)')
+      .option(
+        '--exchange <target>',
+        'local | a remote PowerShell URI (https://ex01.contoso.com/PowerShell/) | fake | fake-pwsh (required)',
+      )
       .option('--state <file>', "the fake organisation's state (with --exchange fake or fake-pwsh)")
-      .option('--all', 'every user mailbox, not only those with someone in GrantSendOnBehalfTo (finds Editors without send-on-behalf)', false)
+      .option(
+        '--all',
+        'every user mailbox, not only those with someone in GrantSendOnBehalfTo (finds Editors without send-on-behalf)',
+        false,
+      )
       .option('--concurrency <n>', 'mailboxes read at once, one PowerShell session each (1 to 16, default 4)')
-      .option('--checkpoint <file>', 'record progress here; an interrupted audit run again with it resumes where it stopped')
+      .option(
+        '--checkpoint <file>',
+        'record progress here; an interrupted audit run again with it resumes where it stopped',
+      )
       .option('--json', 'print exactly one JSON document on stdout', false)
       .option('--jsonl', 'print one finding a line on stdout, as the audit goes', false)
       .option('--csv <file>', 'also write every relationship as CSV (RFC 4180)')

@@ -41,7 +41,15 @@ describe('teams-oauth delegates', () => {
   })
 
   it('--json is one document with its targets, counts equal to the ground truth, and every finding', async () => {
-    const run = await runCli(['delegates', '--exchange', 'fake', '--state', stateFile(org), '--all', '--json'])
+    const run = await runCli([
+      'delegates',
+      '--exchange',
+      'fake',
+      '--state',
+      stateFile(org),
+      '--all',
+      '--json',
+    ])
     const document = JSON.parse(run.stdout)
     expect(document.targets).toEqual({ exchange: 'fake' })
     expect(document.scope).toBe('all')
@@ -56,15 +64,30 @@ describe('teams-oauth delegates', () => {
     const run = await runCli(['delegates', '--exchange', 'fake', '--state', stateFile(org), '--jsonl'])
     const lines = run.stdout.trimEnd().split('\n')
     const findings = lines.map((line) => JSON.parse(line) as DelegateFinding)
-    expect(findings).toHaveLength(org.truth.delegators.ok + org.truth.delegators.warn + org.truth.delegators.fail)
+    expect(findings).toHaveLength(
+      org.truth.delegators.ok + org.truth.delegators.warn + org.truth.delegators.fail,
+    )
     expect(findings.every((f) => typeof f.verdict === 'string' && Array.isArray(f.fix))).toBe(true)
   })
 
   it('--csv writes valid RFC 4180, with hostile names (commas, quotes, apostrophes, a leading =) intact', async () => {
     const dir = tempDir()
     const csv = join(dir, 'delegates.csv')
-    const run = await runCli(['delegates', '--exchange', 'fake', '--state', stateFile(org), '--all', '--jsonl', '--csv', csv])
-    const findings = run.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as DelegateFinding)
+    const run = await runCli([
+      'delegates',
+      '--exchange',
+      'fake',
+      '--state',
+      stateFile(org),
+      '--all',
+      '--jsonl',
+      '--csv',
+      csv,
+    ])
+    const findings = run.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as DelegateFinding)
     const [header, ...rows] = parseCsv(readFileSync(csv, 'utf8'))
     expect(header).toEqual([...csvColumns])
     expect(rows).toHaveLength(findings.length)

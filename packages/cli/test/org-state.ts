@@ -6,7 +6,12 @@ import { tempDir } from './run-cli'
 /** A --state file holding the organisation a seed describes, as an earlier run would have kept it. */
 export function stateFile(seed: FakeSeed, dir = tempDir()): string {
   const file = join(dir, 'state.json')
-  const document = { format: 'teams-oauth-fake-tenant', version: 1, state: createFakeTenant(seed).state(), changes: [] }
+  const document = {
+    format: 'teams-oauth-fake-tenant',
+    version: 1,
+    state: createFakeTenant(seed).state(),
+    changes: [],
+  }
   writeFileSync(file, JSON.stringify(document))
   return file
 }

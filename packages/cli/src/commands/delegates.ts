@@ -29,20 +29,39 @@ const optionsSchema = z.object({
 })
 
 const invalid = (field: string, problem: string, fix: string) =>
-  new TeamsOAuthError('INPUT_INVALID', `--${field}: ${problem}; ${fix}`, { issues: [{ field, problem, fix }] })
+  new TeamsOAuthError('INPUT_INVALID', `--${field}: ${problem}; ${fix}`, {
+    issues: [{ field, problem, fix }],
+  })
 
 function parseOptions(raw: Record<string, unknown>) {
   const parsed = optionsSchema.safeParse(raw)
   if (!parsed.success) {
     const field = String(parsed.error.issues[0]?.path[0] ?? 'exchange')
-    throw invalid(field, 'is required', 'name the Exchange to audit: --exchange local, --exchange https://ex01.contoso.com/PowerShell/ or --exchange fake')
+    throw invalid(
+      field,
+      'is required',
+      'name the Exchange to audit: --exchange local, --exchange https://ex01.contoso.com/PowerShell/ or --exchange fake',
+    )
   }
   const o = parsed.data
   if (!/^(fake|fake-pwsh|local|https?:\/\/.+)$/.test(o.exchange))
-    throw invalid('exchange', `${JSON.stringify(o.exchange)} is not an Exchange target`, 'use local, a remote PowerShell URI (https://ex01.contoso.com/PowerShell/), fake or fake-pwsh')
-  if (o.json && o.jsonl) throw invalid('jsonl', 'goes without --json', 'choose one document (--json) or one finding a line (--jsonl)')
+    throw invalid(
+      'exchange',
+      `${JSON.stringify(o.exchange)} is not an Exchange target`,
+      'use local, a remote PowerShell URI (https://ex01.contoso.com/PowerShell/), fake or fake-pwsh',
+    )
+  if (o.json && o.jsonl)
+    throw invalid(
+      'jsonl',
+      'goes without --json',
+      'choose one document (--json) or one finding a line (--jsonl)',
+    )
   const concurrency = o.concurrency === undefined ? undefined : Number(o.concurrency)
-  return { ...o, concurrency: auditConcurrency(concurrency), scope: o.all ? ('all' as const) : ('delegators' as const) }
+  return {
+    ...o,
+    concurrency: auditConcurrency(concurrency),
+    scope: o.all ? ('all' as const) : ('delegators' as const),
+  }
 }
 
 /** A file written under a temporary name and put in place only when complete. */
@@ -71,7 +90,11 @@ export async function delegatesCommand(io: CliIO, raw: Record<string, unknown>):
   const checkpoint: Checkpoint | null = options.checkpoint
     ? openCheckpoint(options.checkpoint, options.scope, options.exchange)
     : null
-  const target = await openAuditTarget(options.exchange, { state: options.state, concurrency: options.concurrency, progress: note }, io)
+  const target = await openAuditTarget(
+    options.exchange,
+    { state: options.state, concurrency: options.concurrency, progress: note },
+    io,
+  )
   const stop = new AbortController()
   const onSigint = () => stop.abort()
   process.once('SIGINT', onSigint)
@@ -86,7 +109,9 @@ export async function delegatesCommand(io: CliIO, raw: Record<string, unknown>):
     const failing: DelegateFinding[] = []
     let first = true
     if (options.json)
-      io.stdout(`{\n  "command": "delegates",\n  "targets": ${JSON.stringify(targets)},\n  "organisation": ${JSON.stringify(organisation)},\n  "scope": "${options.scope}",\n  "checkedAt": "${checkedAt}",\n  "findings": [`)
+      io.stdout(
+        `{\n  "command": "delegates",\n  "targets": ${JSON.stringify(targets)},\n  "organisation": ${JSON.stringify(organisation)},\n  "scope": "${options.scope}",\n  "checkedAt": "${checkedAt}",\n  "findings": [`,
+      )
     csv?.write(csvHeader())
     html?.write(htmlStart(`Delegates of ${organisation}`))
     const emit = (finding: DelegateFinding) => {
@@ -102,9 +127,12 @@ export async function delegatesCommand(io: CliIO, raw: Record<string, unknown>):
     }
     if (checkpoint) {
       for (const finding of checkpoint.replay()) emit(finding)
-      if (checkpoint.done.size) note(`Resuming from ${checkpoint.file}: ${checkpoint.done.size} mailbox(es) already audited.`)
+      if (checkpoint.done.size)
+        note(`Resuming from ${checkpoint.file}: ${checkpoint.done.size} mailbox(es) already audited.`)
     }
-    note(`Auditing the delegates of ${organisation} on Exchange ${target.label} (scope ${options.scope}, ${options.concurrency} at once)…`)
+    note(
+      `Auditing the delegates of ${organisation} on Exchange ${target.label} (scope ${options.scope}, ${options.concurrency} at once)…`,
+    )
     const reporter = progressReporter(io.stderr, Boolean(process.stderr.isTTY))
     let last = { listed: 0, listingDone: false, audited: 0, relationships: 0 }
     for await (const finding of auditDelegates(target, {
@@ -112,7 +140,10 @@ export async function delegatesCommand(io: CliIO, raw: Record<string, unknown>):
       concurrency: options.concurrency,
       signal: stop.signal,
       ...(checkpoint
-        ? { skip: (alias: string) => checkpoint.done.has(alias), onMailbox: ({ alias, findings }) => checkpoint.record(alias, findings) }
+        ? {
+            skip: (alias: string) => checkpoint.done.has(alias),
+            onMailbox: ({ alias, findings }) => checkpoint.record(alias, findings),
+          }
         : {}),
       onProgress: (p) => {
         last = p
@@ -134,13 +165,25 @@ export async function delegatesCommand(io: CliIO, raw: Record<string, unknown>):
     }
     const total = counts.ok + counts.warn + counts.fail
     if (options.json)
-      io.stdout(`\n  ],\n  "counts": ${JSON.stringify(counts)},\n  "relationships": ${total},\n  "ok": ${counts.fail === 0}\n}\n`)
+      io.stdout(
+        `\n  ],\n  "counts": ${JSON.stringify(counts)},\n  "relationships": ${total},\n  "ok": ${counts.fail === 0}\n}\n`,
+      )
     csv?.finish()
     html?.write(htmlEnd({ organisation, target: target.label, scope: options.scope, checkedAt, counts }))
     html?.finish()
     if (options.csv) note(`Wrote ${options.csv}`)
     if (options.html) note(`Wrote ${options.html}`)
-    if (!quiet) io.stdout(renderSummary(io, { organisation, target: target.label, scope: options.scope, checkedAt, counts, failing }))
+    if (!quiet)
+      io.stdout(
+        renderSummary(io, {
+          organisation,
+          target: target.label,
+          scope: options.scope,
+          checkedAt,
+          counts,
+          failing,
+        }),
+      )
     return counts.fail > 0 ? exitCodes.notInDesiredState : exitCodes.ok
   } catch (error) {
     csv?.abandon()
@@ -154,13 +197,22 @@ export async function delegatesCommand(io: CliIO, raw: Record<string, unknown>):
 
 function renderSummary(
   io: CliIO,
-  s: { organisation: string; target: string; scope: string; checkedAt: string; counts: Record<'ok' | 'warn' | 'fail', number>; failing: DelegateFinding[] },
+  s: {
+    organisation: string
+    target: string
+    scope: string
+    checkedAt: string
+    counts: Record<'ok' | 'warn' | 'fail', number>
+    failing: DelegateFinding[]
+  },
 ): string {
   const c = paint(io, Boolean(process.stdout.isTTY))
   const total = s.counts.ok + s.counts.warn + s.counts.fail
   const row = (label: string, n: number) => `  ${label.padEnd(10)}${String(n).padStart(8)}`
   const lines = [
-    c.bold(`teams-oauth delegates: ${s.organisation}, Exchange ${s.target}, scope ${s.scope}, ${s.checkedAt}`),
+    c.bold(
+      `teams-oauth delegates: ${s.organisation}, Exchange ${s.target}, scope ${s.scope}, ${s.checkedAt}`,
+    ),
     '',
     `  ${'verdict'.padEnd(10)}${'pairs'.padStart(8)}`,
     c.red(row('fail', s.counts.fail)),
@@ -169,9 +221,16 @@ function renderSummary(
     row('total', total),
   ]
   if (s.failing.length) {
-    lines.push('', s.counts.fail > s.failing.length ? `First ${s.failing.length} of ${s.counts.fail} failing:` : 'Failing:')
+    lines.push(
+      '',
+      s.counts.fail > s.failing.length
+        ? `First ${s.failing.length} of ${s.counts.fail} failing:`
+        : 'Failing:',
+    )
     for (const f of s.failing) {
-      lines.push(`  ✗ ${f.delegate} for ${f.delegator} (${f.calendar ?? 'no calendar'}): ${f.reasons.join('; ')}`)
+      lines.push(
+        `  ✗ ${f.delegate} for ${f.delegator} (${f.calendar ?? 'no calendar'}): ${f.reasons.join('; ')}`,
+      )
       for (const command of f.fix) lines.push(c.dim(`      ${command}`))
     }
     lines.push('', 'Every pair, with its fix: --csv FILE or --html FILE.')

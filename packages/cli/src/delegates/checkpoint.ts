@@ -1,4 +1,12 @@
-import { appendFileSync, closeSync, existsSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs'
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  truncateSync,
+  writeSync,
+} from 'node:fs'
 import { type DelegateFinding, delegateFindingSchema, TeamsOAuthError } from '@teams-oauth/core'
 
 /**
@@ -55,7 +63,8 @@ export function openCheckpoint(file: string, scope: string, exchange: string): C
         break // the torn last line of a run killed while writing it: that mailbox is audited again
       }
     }
-    if (Buffer.byteLength(text.slice(0, good)) < Buffer.byteLength(text)) truncateSync(file, Buffer.byteLength(text.slice(0, good)))
+    if (Buffer.byteLength(text.slice(0, good)) < Buffer.byteLength(text))
+      truncateSync(file, Buffer.byteLength(text.slice(0, good)))
   } else {
     appendFileSync(file, `${JSON.stringify(header)}\n`)
   }

@@ -1,7 +1,8 @@
 import type { DelegateFinding } from '@teams-oauth/core'
 
 /** RFC 4180: every field quoted when it holds a comma, a quote, CR or LF; quotes doubled; CRLF between records. */
-export const csvField = (value: string): string => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value)
+export const csvField = (value: string): string =>
+  /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value
 
 export const csvColumns = [
   'verdict',

@@ -21,7 +21,9 @@ export async function openAuditTarget(
 ): Promise<AuditTarget> {
   const { withThrottlingRetry, connectExchangePool } = await import('@teams-oauth/exchange')
   const onRetry = (event: { cmdlet: string; attempt: number; delayMs: number }) =>
-    options.progress(`Exchange throttled ${event.cmdlet}; trying again in ${event.delayMs} ms (attempt ${event.attempt + 1})`)
+    options.progress(
+      `Exchange throttled ${event.cmdlet}; trying again in ${event.delayMs} ms (attempt ${event.attempt + 1})`,
+    )
   const fake = target === 'fake' || target === 'fake-pwsh' ? await loadFake(options.state, io.env) : null
   if (fake) {
     options.progress(
@@ -79,5 +81,10 @@ export async function openAuditTarget(
     onProgress: options.progress,
     concurrency: options.concurrency,
   })
-  return { exchange: withThrottlingRetry(pool, { onRetry }), label: target, fake: null, close: () => pool.close() }
+  return {
+    exchange: withThrottlingRetry(pool, { onRetry }),
+    label: target,
+    fake: null,
+    close: () => pool.close(),
+  }
 }

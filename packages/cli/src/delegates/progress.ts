@@ -1,7 +1,11 @@
 import type { AuditProgress } from '@teams-oauth/core'
 
 /** Progress on stderr: a bar redrawn in place on a TTY, a line now and then elsewhere; never stdout. */
-export function progressReporter(write: (text: string) => void, isTTY: boolean, now: () => number = Date.now) {
+export function progressReporter(
+  write: (text: string) => void,
+  isTTY: boolean,
+  now: () => number = Date.now,
+) {
   const started = now()
   let last = 0
   let lastLine = 0

@@ -59,7 +59,7 @@ const worst = (a: DelegateVerdict, b: DelegateVerdict): DelegateVerdict =>
 
 /** Outlook's Delegate Access steps, the only way to make someone a delegate on Exchange Server. */
 export const delegateAccessSteps = (delegator: string, delegate: string) =>
-  `On Exchange Server the delegate flag and send-on-behalf are set in Outlook's Delegate Access (-SharingPermissionFlags exists only in Exchange Online): in Outlook for Windows signed in as ${delegator}, File > Account Settings > Delegate Access > Add, choose ${delegate}, set Calendar to Editor, OK.`
+  `On Exchange Server the delegate flag and send-on-behalf are set in Outlook's Delegate Access (no Exchange Server cmdlet sets the delegate flag): in Outlook for Windows signed in as ${delegator}, File > Account Settings > Delegate Access > Add, choose ${delegate}, set Calendar to Editor, OK.`
 
 /**
  * The rule for one delegate relationship, the one home of it (the audit and the doctor both call it):

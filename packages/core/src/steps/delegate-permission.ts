@@ -73,7 +73,7 @@ export const delegatePermission: StepKind<DelegatePermissionStep, Observed> = {
             : `a delegate needs Editor on the delegator's calendar to schedule for them`,
           action: exchangeAction(
             observed.rights ? 'Set-MailboxFolderPermission' : 'Add-MailboxFolderPermission',
-            pinned(context, { Identity: folder, User: step.delegate, AccessRights: ['Editor'] }),
+            pinned(context, { Identity: folder, User: step.delegate, AccessRights: 'Editor' }),
           ),
         },
       ],
