@@ -68,21 +68,18 @@ const recipientMatches = (state: ExchangeState, id: string, recipient: Recipient
   return matches(mailbox.name, mailbox.alias, mailbox.guid, addresses) || same(id, mailbox.displayName)
 }
 
+/** The forms an identity is looked up by; identity and DN forms are reduced to the name before lookup. */
 const recipientKeys = (state: ExchangeState, recipient: Recipient): string[] => {
   const { name, alias, guid } = recipient.value
   const addresses =
     recipient.kind === 'mailUser'
-      ? [recipient.value.externalEmailAddress, `${alias}@${state.organization.domain}`]
+      ? [
+          recipient.value.externalEmailAddress,
+          recipient.value.externalEmailAddress.replace(/^smtp:/i, ''),
+          `${alias}@${state.organization.domain}`,
+        ]
       : [recipient.value.primarySmtpAddress, recipient.value.userPrincipalName, recipient.value.displayName]
-  return [
-    name,
-    alias,
-    guid,
-    recipientIdentity(state, name),
-    recipientDn(state, name),
-    ...addresses,
-    ...addresses.filter((a) => /^smtp:/i.test(a)).map((a) => a.slice(5)),
-  ].map((key) => key.toLowerCase())
+  return [name, alias, guid, ...addresses].map((key) => key.toLowerCase())
 }
 
 interface RecipientIndex {
@@ -99,9 +96,9 @@ function recipientIndex(state: ExchangeState): RecipientIndex {
     return known
   const byKey: RecipientIndex['byKey'] = new Map()
   const add = (recipient: Recipient, position: number) => {
+    const entry = { recipient, position }
     // the first in Exchange's scan order wins, as the linear search below would find it
-    for (const key of recipientKeys(state, recipient))
-      if (!byKey.has(key)) byKey.set(key, { recipient, position })
+    for (const key of recipientKeys(state, recipient)) if (!byKey.has(key)) byKey.set(key, entry)
   }
   for (const [i, value] of state.mailUsers.entries()) add({ kind: 'mailUser', value }, i)
   for (const [i, value] of state.mailboxes.entries()) add({ kind: 'mailbox', value }, i)
@@ -116,7 +113,7 @@ function recipientIndex(state: ExchangeState): RecipientIndex {
  */
 export function findRecipient(state: ExchangeState, identity: string): Recipient | null {
   const id = identity.trim()
-  const hint = recipientIndex(state).byKey.get(id.toLowerCase())
+  const hint = recipientIndex(state).byKey.get(lookupKey(state, id))
   if (hint && recipientMatches(state, id, hint.recipient)) {
     const { recipient, position } = hint
     const inPlace =
@@ -134,6 +131,15 @@ export function findRecipient(state: ExchangeState, identity: string): Recipient
     if (recipientMatches(state, id, { kind: 'mailbox', value: mailbox }))
       return { kind: 'mailbox', value: mailbox }
   return null
+}
+
+/** The index key of an identity: its name when it is an identity (domain/Users/name) or a DN (CN=name,…). */
+function lookupKey(state: ExchangeState, id: string): string {
+  const lower = id.toLowerCase()
+  const prefix = `${state.organization.domain}/users/`.toLowerCase()
+  if (lower.startsWith(prefix)) return lower.slice(prefix.length)
+  const dn = /^cn=(.+?),cn=users,/i.exec(id)
+  return dn ? dn[1]!.toLowerCase() : lower
 }
 
 const matchesUser = (state: ExchangeState, id: string, user: MailUserState) =>
