@@ -46,13 +46,28 @@ async function inProcessChild(mailboxes) {
   const auditHeldMb = (process.memoryUsage().heapUsed - heapBefore) / 1048576
   const modelMb = heapBefore / 1048576
   const expected = org.truth.all.ok + org.truth.all.warn + org.truth.all.fail
-  console.log(JSON.stringify({ mailboxes, relationships, expected, buildMs: built, auditMs: audit, cpuMs, peakMb, modelMb, auditHeldMb }))
+  console.log(
+    JSON.stringify({
+      mailboxes,
+      relationships,
+      expected,
+      buildMs: built,
+      auditMs: audit,
+      cpuMs,
+      peakMb,
+      modelMb,
+      auditHeldMb,
+    }),
+  )
 }
 
 /** Average cost of the per-mailbox reads at this size: constant if lookups are by index. */
 async function handlerChild(mailboxes) {
   const tenant = createFakeTenant(scenarios.largeOrganisation({ mailboxes, delegatorsShare: 0.1, seed: 1 }))
-  const aliases = Array.from({ length: 2000 }, (_, i) => `u${String(Math.floor((i * mailboxes) / 2000)).padStart(6, '0')}`)
+  const aliases = Array.from(
+    { length: 2000 },
+    (_, i) => `u${String(Math.floor((i * mailboxes) / 2000)).padStart(6, '0')}`,
+  )
   const result = {}
   for (const [cmdlet, params] of [
     ['Get-Mailbox', (a) => ({ Identity: a })],
@@ -63,7 +78,10 @@ async function handlerChild(mailboxes) {
     for (const alias of aliases) {
       let p = params?.(alias)
       if (!p) {
-        const [folder] = await tenant.exchange.invoke({ cmdlet: 'Get-MailboxFolderStatistics', params: { Identity: alias, FolderScope: 'Calendar' } })
+        const [folder] = await tenant.exchange.invoke({
+          cmdlet: 'Get-MailboxFolderStatistics',
+          params: { Identity: alias, FolderScope: 'Calendar' },
+        })
         p = { Identity: `${alias}:\\${folder.Name}` }
       }
       await tenant.exchange.invoke({ cmdlet, params: p })
@@ -74,7 +92,9 @@ async function handlerChild(mailboxes) {
 }
 
 function child(mode, n) {
-  const run = spawnSync(process.execPath, ['--expose-gc', self, '--child', mode, String(n)], { encoding: 'utf8' })
+  const run = spawnSync(process.execPath, ['--expose-gc', self, '--child', mode, String(n)], {
+    encoding: 'utf8',
+  })
   if (run.status !== 0) throw new Error(run.stderr)
   return JSON.parse(run.stdout.trim().split('\n').pop())
 }
@@ -90,12 +110,20 @@ async function throughPwsh(concurrencies) {
   for (const concurrency of concurrencies) {
     const tenant = createFakeTenant(org)
     const door = await startFakeExchangeServer(tenant)
-    const pool = await connectExchangePool({ mode: 'module', modulePath: door.modulePath, moduleArguments: [door.url], executable, concurrency })
+    const pool = await connectExchangePool({
+      mode: 'module',
+      modulePath: door.modulePath,
+      moduleArguments: [door.url],
+      executable,
+      concurrency,
+    })
     try {
       tenant.faults.latencyMs(20)
       const t = performance.now()
       let delegators = 0
-      const n = await drain(auditDelegates({ exchange: pool }, { concurrency, onMailbox: () => void delegators++ }))
+      const n = await drain(
+        auditDelegates({ exchange: pool }, { concurrency, onMailbox: () => void delegators++ }),
+      )
       const seconds = (performance.now() - t) / 1000
       rows.push({ concurrency, delegators, relationships: n, seconds, perSecond: delegators / seconds })
     } finally {
@@ -108,7 +136,9 @@ async function throughPwsh(concurrencies) {
   console.log('|---|---|---|---|---|---|')
   const base = rows[0].perSecond
   for (const r of rows)
-    console.log(`| ${r.concurrency} | ${r.delegators} | ${r.relationships} | ${r.seconds.toFixed(1)} | ${r.perSecond.toFixed(1)} | ${(r.perSecond / base).toFixed(2)}x |`)
+    console.log(
+      `| ${r.concurrency} | ${r.delegators} | ${r.relationships} | ${r.seconds.toFixed(1)} | ${r.perSecond.toFixed(1)} | ${(r.perSecond / base).toFixed(2)}x |`,
+    )
 }
 
 async function callsPerMailbox() {
@@ -147,21 +177,36 @@ if (args[0] === '--child') {
   if (args[1] === 'inprocess') await inProcessChild(Number(args[2]))
   else await handlerChild(Number(args[2]))
 } else {
-  console.log(`# delegate audit benchmark (${new Date().toISOString()}, node ${process.version}, load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')})`)
+  console.log(
+    `# delegate audit benchmark (${new Date().toISOString()}, node ${process.version}, load average ${(
+      await import('node:os')
+    )
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')})`,
+  )
   console.log('\n## In process, scope all, latency 0')
-  console.log('| mailboxes | relationships | audit, wall (s) | audit, CPU (s) | wall per 10k mailboxes (s) | organisation built (s) | peak RSS (MB) | heap of the fake organisation (MB) | heap the audit holds after (MB) |')
+  console.log(
+    '| mailboxes | relationships | audit, wall (s) | audit, CPU (s) | wall per 10k mailboxes (s) | organisation built (s) | peak RSS (MB) | heap of the fake organisation (MB) | heap the audit holds after (MB) |',
+  )
   console.log('|---|---|---|---|---|---|---|---|---|')
   for (const n of quick ? [10_000] : [10_000, 50_000, 100_000]) {
     const r = child('inprocess', n)
     if (r.relationships !== r.expected) throw new Error(`audit found ${r.relationships}, truth ${r.expected}`)
-    console.log(`| ${n} | ${r.relationships} | ${(r.auditMs / 1000).toFixed(2)} | ${(r.cpuMs / 1000).toFixed(2)} | ${((r.auditMs / 1000) * (10_000 / n)).toFixed(2)} | ${(r.buildMs / 1000).toFixed(2)} | ${r.peakMb.toFixed(0)} | ${r.modelMb.toFixed(0)} | ${r.auditHeldMb.toFixed(1)} |`)
+    console.log(
+      `| ${n} | ${r.relationships} | ${(r.auditMs / 1000).toFixed(2)} | ${(r.cpuMs / 1000).toFixed(2)} | ${((r.auditMs / 1000) * (10_000 / n)).toFixed(2)} | ${(r.buildMs / 1000).toFixed(2)} | ${r.peakMb.toFixed(0)} | ${r.modelMb.toFixed(0)} | ${r.auditHeldMb.toFixed(1)} |`,
+    )
   }
   console.log("\n## The fake's per-mailbox handlers: microseconds per call")
-  console.log('| mailboxes | Get-Mailbox -Identity | Get-MailboxFolderStatistics | Get-MailboxFolderPermission |')
+  console.log(
+    '| mailboxes | Get-Mailbox -Identity | Get-MailboxFolderStatistics | Get-MailboxFolderPermission |',
+  )
   console.log('|---|---|---|---|')
   for (const n of quick ? [10_000] : [10_000, 100_000]) {
     const r = child('handlers', n).microsecondsPerCall
-    console.log(`| ${n} | ${r['Get-Mailbox'].toFixed(0)} | ${r['Get-MailboxFolderStatistics'].toFixed(0)} | ${r['Get-MailboxFolderPermission'].toFixed(0)} |`)
+    console.log(
+      `| ${n} | ${r['Get-Mailbox'].toFixed(0)} | ${r['Get-MailboxFolderStatistics'].toFixed(0)} | ${r['Get-MailboxFolderPermission'].toFixed(0)} |`,
+    )
   }
   await callsPerMailbox()
   await throughPwsh(quick ? [1, 4] : [1, 2, 4, 8])

@@ -9,20 +9,39 @@ import { runCli, tempDir } from './run-cli'
 
 const executablePath = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path))
 if (!executablePath && process.env.TEAMS_OAUTH_REQUIRE_CHROMIUM === '1')
-  throw new Error('Chromium is required (TEAMS_OAUTH_REQUIRE_CHROMIUM=1) but was not found: apt-get install chromium')
+  throw new Error(
+    'Chromium is required (TEAMS_OAUTH_REQUIRE_CHROMIUM=1) but was not found: apt-get install chromium',
+  )
 
 describe.runIf(executablePath)('the delegates HTML report in headless Chromium', () => {
   it('shows one row per relationship, filters by verdict and text, sorts, and asks the network for nothing', async () => {
     const org = scenarios.largeOrganisation({ mailboxes: 300, delegatorsShare: 0.2, seed: 4 })
     const dir = tempDir()
     const file = join(dir, 'delegates.html')
-    const run = await runCli(['delegates', '--exchange', 'fake', '--state', stateFile(org, dir), '--all', '--html', file])
+    const run = await runCli([
+      'delegates',
+      '--exchange',
+      'fake',
+      '--state',
+      stateFile(org, dir),
+      '--all',
+      '--html',
+      file,
+    ])
     expect(run.code).toBe(3)
     const { ok, warn, fail } = org.truth.all
 
     const browser = await chromium.launch({
       executablePath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     })
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
@@ -49,7 +68,8 @@ describe.runIf(executablePath)('the delegates HTML report in headless Chromium',
       const japanese = await visible()
       expect(japanese).toBeGreaterThan(0)
       expect(japanese).toBeLessThan(ok + warn + fail)
-      for (const row of await page.locator('tbody tr:visible').all()) expect(await row.textContent()).toContain('予定表')
+      for (const row of await page.locator('tbody tr:visible').all())
+        expect(await row.textContent()).toContain('予定表')
       await page.locator('#search').fill('')
 
       await page.locator('th[data-key=verdict]').click()
