@@ -9,8 +9,8 @@ export function progressReporter(
   const started = now()
   let last = 0
   let lastLine = 0
-  const line = (p: AuditProgress, final: boolean) => {
-    const seconds = Math.max((now() - started) / 1000, 0.001)
+  const line = (p: AuditProgress, final: boolean, t: number) => {
+    const seconds = Math.max((t - started) / 1000, 0.001)
     const rate = p.audited / seconds
     const total = p.listingDone ? p.listed : null
     const eta = total !== null && rate > 0 ? Math.max(0, (total - p.audited) / rate) : null
@@ -29,10 +29,10 @@ export function progressReporter(
       if (t - last < (isTTY ? 250 : 5000)) return
       last = t
       lastLine = t
-      write(line(p, false))
+      write(line(p, false, t))
     },
     done(p: AuditProgress) {
-      if (isTTY || lastLine > 0 || p.audited > 0) write(line(p, true))
+      if (isTTY || lastLine > 0 || p.audited > 0) write(line(p, true, now()))
     },
   }
 }
