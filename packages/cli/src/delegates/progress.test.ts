@@ -15,8 +15,8 @@ describe('audit progress on stderr', () => {
     expect(out[0]).toBe(
       `\r[########----------------------] 100/400 mailboxes, 30 relationships, 10.0/s, ETA 0:30\u001b[K`,
     )
-    expect(out[1]).toMatch(
-      /^\r\[#{30}\] 400\/400 mailboxes, 90 relationships, 20\.0\/s, done in 0:20\u001b\[K\n$/,
+    expect(out[1]).toBe(
+      `\r[${'#'.repeat(30)}] 400/400 mailboxes, 90 relationships, 20.0/s, done in 0:20\u001b[K\n`,
     )
   })
 
