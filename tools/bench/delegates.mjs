@@ -145,6 +145,24 @@ async function throughPwsh(concurrencies) {
     )
 }
 
+/** The audit's own concurrency, without PowerShell: in process, latencyMs 20, 2,000 mailboxes. */
+async function inProcessLatency() {
+  const org = scenarios.largeOrganisation({ mailboxes: 2000, delegatorsShare: 0.1, seed: 1 })
+  console.log('\n## In process, 2,000 mailboxes, default scope, latencyMs 20 (the audit alone, no PowerShell)')
+  console.log('| concurrency | time (s) | vs 1 |')
+  console.log('|---|---|---|')
+  let base = 0
+  for (const concurrency of [1, 2, 4, 8]) {
+    const tenant = createFakeTenant(org)
+    tenant.faults.latencyMs(20)
+    const t = performance.now()
+    await drain(auditDelegates(tenant, { concurrency }))
+    const seconds = (performance.now() - t) / 1000
+    if (concurrency === 1) base = seconds
+    console.log(`| ${concurrency} | ${seconds.toFixed(2)} | ${(base / seconds).toFixed(2)}x |`)
+  }
+}
+
 async function callsPerMailbox() {
   const org = scenarios.largeOrganisation({ mailboxes: 10_000, delegatorsShare: 0.1, seed: 1 })
   const tenant = createFakeTenant(org)
@@ -189,6 +207,10 @@ if (args[0] === '--child') {
       .map((l) => l.toFixed(1))
       .join(' ')})`,
   )
+  if (args.includes('--latency-only')) {
+    await inProcessLatency()
+    process.exit(0)
+  }
   if (pwshOnly) {
     await throughPwsh([1, 2, 4, 8])
     process.exit(0)
@@ -217,5 +239,6 @@ if (args[0] === '--child') {
     )
   }
   await callsPerMailbox()
+  await inProcessLatency()
   await throughPwsh(quick ? [1, 4] : [1, 2, 4, 8])
 }
