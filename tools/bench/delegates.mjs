@@ -148,7 +148,9 @@ async function throughPwsh(concurrencies) {
 /** The audit's own concurrency, without PowerShell: in process, latencyMs 20, 2,000 mailboxes. */
 async function inProcessLatency() {
   const org = scenarios.largeOrganisation({ mailboxes: 2000, delegatorsShare: 0.1, seed: 1 })
-  console.log('\n## In process, 2,000 mailboxes, default scope, latencyMs 20 (the audit alone, no PowerShell)')
+  console.log(
+    '\n## In process, 2,000 mailboxes, default scope, latencyMs 20 (the audit alone, no PowerShell)',
+  )
   console.log('| concurrency | time (s) | vs 1 |')
   console.log('|---|---|---|')
   let base = 0

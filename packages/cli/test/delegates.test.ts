@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { DelegateFinding } from '@teams-oauth/core'
 import { scenarios } from '@teams-oauth/fakes'
@@ -98,5 +98,81 @@ describe('teams-oauth delegates', () => {
     const names = rows.map((r) => r[column('delegatorName')]!)
     for (const hostile of ['Müller, Jr.', 'Dupont "Jo"', "O'Brien", '=1+1'])
       expect(names.some((n) => n.startsWith(hostile))).toBe(true)
+  })
+})
+
+describe('teams-oauth delegates --checkpoint', () => {
+  const small = scenarios.largeOrganisation({ mailboxes: 120, delegatorsShare: 0.3, seed: 2 })
+  const total = small.truth.all.ok + small.truth.all.warn + small.truth.all.fail
+
+  it('refuses the checkpoint of another audit before reading anything (exit 2)', async () => {
+    const dir = tempDir()
+    const checkpoint = join(dir, 'audit.jsonl')
+    const state = stateFile(small, dir)
+    expect(
+      (
+        await runCli([
+          'delegates',
+          '--exchange',
+          'fake',
+          '--state',
+          state,
+          '--checkpoint',
+          checkpoint,
+          '--json',
+        ])
+      ).code,
+    ).toBe(3)
+    const other = await runCli([
+      'delegates',
+      '--exchange',
+      'fake',
+      '--state',
+      state,
+      '--all',
+      '--checkpoint',
+      checkpoint,
+    ])
+    expect(other.code).toBe(2)
+    expect(other.stderr).toContain('belongs to another audit (scope delegators, exchange fake)')
+  })
+
+  it('drops a torn last line (a run killed mid-write) and audits that mailbox again', async () => {
+    const dir = tempDir()
+    const checkpoint = join(dir, 'audit.jsonl')
+    const state = stateFile(small, dir)
+    await runCli([
+      'delegates',
+      '--exchange',
+      'fake',
+      '--state',
+      state,
+      '--all',
+      '--checkpoint',
+      checkpoint,
+      '--json',
+    ])
+    const lines = readFileSync(checkpoint, 'utf8').trimEnd().split('\n')
+    // keep the header and half the mailboxes, and tear the next line in two
+    const kept = lines.slice(0, Math.floor(lines.length / 2))
+    const torn = lines[kept.length]!.slice(0, 25)
+    writeFileSync(checkpoint, `${kept.join('\n')}\n${torn}`)
+    const resumed = await runCli([
+      'delegates',
+      '--exchange',
+      'fake',
+      '--state',
+      state,
+      '--all',
+      '--checkpoint',
+      checkpoint,
+      '--json',
+    ])
+    const document = JSON.parse(resumed.stdout) as { findings: DelegateFinding[]; counts: unknown }
+    const pairs = document.findings.map((f) => `${f.delegator}→${f.delegate}`)
+    expect(new Set(pairs).size).toBe(total)
+    expect(pairs).toHaveLength(total)
+    expect(document.counts).toEqual(small.truth.all)
+    expect(readFileSync(checkpoint, 'utf8')).not.toContain(`${torn}\n{`)
   })
 })
