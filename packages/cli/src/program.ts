@@ -103,7 +103,13 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
       program
         .command('plan')
         .description('read both systems and show what apply would change; changes nothing'),
-    ).action(run(async () => (await import('./commands/plan')).planCommand)),
+    )
+      .option(
+        '--delegate <user>',
+        "also plan Editor for this delegate on the delegator's calendar (with --delegator)",
+      )
+      .option('--delegator <user>', 'the delegator whose calendar the delegate schedules on')
+      .action(run(async () => (await import('./commands/plan')).planCommand)),
     [
       'teams-oauth plan --domain contoso.com --exchange local --entra graph --json',
       'teams-oauth plan --domain contoso.com --exchange fake --entra fake --state tenant.json --json',
@@ -117,17 +123,29 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
       .option('--journal <file>', 'the record of changes (appended to)', 'teams-oauth-journal.json')
       .option('--what-if', 'show the plan and change nothing', false)
       .option('--yes', 'change without asking (required when no one is at the terminal)', false)
+      .option(
+        '--delegate <user>',
+        "also give this delegate Editor on the delegator's calendar (with --delegator)",
+      )
+      .option('--delegator <user>', 'the delegator whose calendar the delegate schedules on')
       .action(run(async () => (await import('./commands/apply')).applyCommand)),
     [
       'teams-oauth apply --profile all --domain contoso.com --exchange fake --entra fake --state tenant.json --yes',
       'teams-oauth apply --domain contoso.com --exchange local --entra graph --tenant contoso.onmicrosoft.com',
+      'teams-oauth apply --domain contoso.com --exchange local --entra graph --delegate bob --delegator alice',
     ],
   )
 
   examples(
     targetOptions(
       program.command('verify').description('read both systems and report each step, desired against actual'),
-    ).action(run(async () => (await import('./commands/verify')).verifyCommand)),
+    )
+      .option(
+        '--delegate <user>',
+        "also verify this delegate's Editor on the delegator's calendar (with --delegator)",
+      )
+      .option('--delegator <user>', 'the delegator whose calendar the delegate schedules on')
+      .action(run(async () => (await import('./commands/verify')).verifyCommand)),
     [
       'teams-oauth verify --domain contoso.com --exchange local --entra graph',
       'teams-oauth verify --domain contoso.com --exchange fake --entra fake --state tenant.json',
@@ -147,6 +165,39 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
     [
       'teams-oauth doctor --profile teams --domain contoso.com --exchange local --entra graph --delegate bob --delegator alice --html report.html',
       'teams-oauth doctor --exchange fake --entra fake --state tenant.json --json',
+    ],
+  )
+
+  examples(
+    program
+      .command('delegates')
+      .description(
+        'audit every delegate relationship of the organisation: calendar rights, send-on-behalf, EWS; the fix for each',
+      )
+      .option(
+        '--exchange <target>',
+        'local | a remote PowerShell URI (https://ex01.contoso.com/PowerShell/) | fake | fake-pwsh (required)',
+      )
+      .option('--state <file>', "the fake organisation's state (with --exchange fake or fake-pwsh)")
+      .option(
+        '--all',
+        'every user mailbox, not only those with someone in GrantSendOnBehalfTo (finds Editors without send-on-behalf)',
+        false,
+      )
+      .option('--concurrency <n>', 'mailboxes read at once, one PowerShell session each (1 to 16, default 4)')
+      .option(
+        '--checkpoint <file>',
+        'record progress here; an interrupted audit run again with it resumes where it stopped',
+      )
+      .option('--json', 'print exactly one JSON document on stdout', false)
+      .option('--jsonl', 'print one finding a line on stdout, as the audit goes', false)
+      .option('--csv <file>', 'also write every relationship as CSV (RFC 4180)')
+      .option('--html <file>', 'also write a self-contained, sortable and filterable HTML report')
+      .option('--verbose', 'more progress on stderr', false)
+      .action(run(async () => (await import('./commands/delegates')).delegatesCommand)),
+    [
+      'teams-oauth delegates --exchange https://ex01.contoso.com/PowerShell/ --html delegates.html',
+      'teams-oauth delegates --exchange local --all --concurrency 8 --checkpoint audit.jsonl --csv delegates.csv',
     ],
   )
 

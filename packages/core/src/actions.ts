@@ -59,4 +59,7 @@ export const exchangeWriteCmdlets: ReadonlySet<string> = new Set([
   'New-PartnerApplication',
   'Set-PartnerApplication',
   'Remove-PartnerApplication',
+  'Add-MailboxFolderPermission',
+  'Set-MailboxFolderPermission',
+  'Remove-MailboxFolderPermission',
 ])

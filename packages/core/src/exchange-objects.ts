@@ -110,6 +110,22 @@ export const mailboxObject = z.looseObject({
 })
 export type MailboxObject = z.infer<typeof mailboxObject>
 
+/**
+ * Get-Mailbox, the properties the delegate audit reads. GrantSendOnBehalfTo holds the delegates'
+ * identities (ADObjectIds as strings, "contoso.com/Users/Bob Miller"); empty or null when none.
+ */
+export const mailboxDelegationObject = z.looseObject({
+  Name: z.string(),
+  Alias: z.string(),
+  DisplayName: z.string().nullable().optional(),
+  GrantSendOnBehalfTo: z
+    .array(z.string())
+    .nullable()
+    .optional()
+    .transform((value) => value ?? []),
+})
+export type MailboxDelegationObject = z.infer<typeof mailboxDelegationObject>
+
 /** Get-MailboxFolderStatistics -FolderScope Calendar. FolderType is "Calendar" whatever the Name's language. */
 export const mailboxFolderObject = z.looseObject({
   Name: z.string(),

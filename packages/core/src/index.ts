@@ -10,6 +10,7 @@ export {
   thumbprintOf,
 } from './certificate'
 export { checkCmdletOutput, cmdletOutputSchemas, parseCmdletOutput } from './cmdlet-output'
+export * from './delegates'
 export {
   type Check,
   type CheckStatus,

@@ -39,6 +39,14 @@ const accountName = z
       `${JSON.stringify(issue.input)} is not a usable account name (1-64 letters, digits, '.', '_' or '-', starting with a letter or digit)`,
   })
 
+/** A recipient as Exchange's identity parameters take it: alias, address or name; no control characters. */
+const recipientIdentity = z
+  .string()
+  .trim()
+  .min(1, { error: 'is empty' })
+  .max(256)
+  .regex(/^[^\p{Cc}]+$/u, { error: 'holds a control character' })
+
 export const inputSchema = z
   .object({
     profile: z.enum(profileNames, { error: (issue) => `${JSON.stringify(issue.input)} is not a profile` }),
@@ -82,6 +90,8 @@ export const inputSchema = z
     allowPlainMailUser: z.boolean().default(false),
     /** Upload `certificate` even when it is neither Exchange's current nor its next auth certificate. */
     anyCertificate: z.boolean().optional(),
+    /** One delegate relationship to fix: the delegate gets Editor on the delegator's calendar. */
+    delegate: z.object({ delegate: recipientIdentity, delegator: recipientIdentity }).strict().optional(),
   })
   .strict()
   .refine((input) => input.accounts.teams.toLowerCase() !== input.accounts.sfbonline.toLowerCase(), {
@@ -109,6 +119,8 @@ const fixes: Record<string, string> = {
   allowPlainMailUser: 'pass true or false (--allow-plain-mail-user)',
   certificate: 'pass the certificate bytes (a .cer, .pem or .p7b file)',
   anyCertificate: 'pass true or false',
+  'delegate.delegate': 'name the delegate by alias, address or name (--delegate bob)',
+  'delegate.delegator': 'name the delegator by alias, address or name (--delegator alice)',
 }
 
 export interface InputIssue {

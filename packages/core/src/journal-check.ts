@@ -62,6 +62,8 @@ export function isOwnStep(step: Step): boolean {
       )
     case 'authCertificate':
       return step.id === 'exchange.authCertificate'
+    case 'delegatePermission':
+      return step.id === `delegatePermission.${step.delegator}.${step.delegate}`
     case 'servicePrincipalKey':
       return (
         ownApplications.some(([, appId]) => appId === step.appId) &&

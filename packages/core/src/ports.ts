@@ -43,6 +43,11 @@ export type CmdletCall = z.infer<typeof cmdletCallSchema>
 /** One object of a cmdlet's output, with only plain JSON values (see CmdletValue). */
 export type CmdletObject = Record<string, unknown>
 
+/** How a read is made: only these properties of each object come back (Select-Object on the far side). */
+export interface ReadOptions {
+  select?: string[]
+}
+
 /**
  * Exchange, as the engine sees it. Implemented in process by the fakes and over one PowerShell
  * session by @teams-oauth/exchange. Errors are thrown as TeamsOAuthError with code
@@ -50,7 +55,12 @@ export type CmdletObject = Record<string, unknown>
  */
 export interface ExchangePort {
   /** Runs one cmdlet and resolves to its pipeline output (always an array; empty when none). */
-  invoke(call: CmdletCall): Promise<CmdletObject[]>
+  invoke(call: CmdletCall, options?: ReadOptions): Promise<CmdletObject[]>
+  /**
+   * Runs one read and yields its output as it comes, so a list of 100,000 mailboxes is never held
+   * whole. Optional: where absent, callers fall back to invoke.
+   */
+  stream?(call: CmdletCall, options?: ReadOptions): AsyncIterable<CmdletObject>
   /** The DER bytes of the certificate with this thumbprint on an Exchange server; null when absent. */
   exportCertificate(thumbprint: string): Promise<Uint8Array | null>
   /** Whether a cmdlet has a parameter here (feature detection, e.g. New-MailUser -ApplicationAccount). */
@@ -87,6 +97,22 @@ export function isExchangeNotFound(error: unknown): boolean {
   const kind = `${data.reason ?? ''} ${data.fullyQualifiedErrorId ?? ''}`
   if (/CommandNotFound/.test(kind)) return false
   return data.category === 'ObjectNotFound' || /ManagementObjectNotFoundException|ObjectNotFound/.test(kind)
+}
+
+/**
+ * Exchange's throttling answer (the admin's throttling policy budget spent, WinRM's user load quota):
+ * how long it asks to wait, or null when the error is not throttling.
+ */
+export function exchangeThrottling(error: unknown): { retryAfterMs: number } | null {
+  if (!(error instanceof TeamsOAuthError) || error.code !== 'EXCHANGE_CMDLET_FAILED') return null
+  const data = error.data as Partial<ExchangeErrorData>
+  const text = `${data.message ?? ''} ${data.reason ?? ''}`
+  if (
+    !/user load quota|OverBudget|throttl|exceeded the maximum number of (?:cmdlets|connections)/i.test(text)
+  )
+    return null
+  const wait = /at least (\d+) milliseconds/i.exec(text)
+  return { retryAfterMs: wait ? Number(wait[1]) : 1000 }
 }
 
 /**

@@ -17,5 +17,14 @@ export function buildRunbook(input: RunbookInput, options: { now?: Date } = {}):
   const valid = parseInput(input)
   if (valid.certificate)
     assertCertificateUsable(parseCertificate(valid.certificate), options.now ?? new Date())
-  return { input: valid, steps: profiles[valid.profile](valid) }
+  const pair: Step[] = valid.delegate
+    ? [
+        {
+          kind: 'delegatePermission',
+          id: `delegatePermission.${valid.delegate.delegator}.${valid.delegate.delegate}`,
+          ...valid.delegate,
+        },
+      ]
+    : []
+  return { input: valid, steps: [...profiles[valid.profile](valid), ...pair] }
 }

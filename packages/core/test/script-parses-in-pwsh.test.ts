@@ -23,7 +23,14 @@ describe.runIf(pwsh)('the exported script', () => {
       for (const entra of entraPaths)
         for (const domainController of [undefined, 'dc01.contoso.com']) {
           const name = `${profile}-${entra}-${domainController ? 'dc' : 'nodc'}.ps1`
-          const runbook = buildRunbook({ profile, domain: 'contoso.com', domainController, entra })
+          // with a delegate relationship to fix too, and a delegator whose name needs quoting
+          const runbook = buildRunbook({
+            profile,
+            domain: 'contoso.com',
+            domainController,
+            entra,
+            ...(domainController ? { delegate: { delegate: 'bob', delegator: "Ann O'Neil" } } : {}),
+          })
           writeFileSync(join(dir, name), renderScript(runbook))
           names.push(name)
         }

@@ -5,6 +5,7 @@ import {
   type ExchangePort,
   exchangeCmdletError,
   isExchangeNotFound,
+  type ReadOptions,
   TeamsOAuthError,
 } from '@teams-oauth/core'
 import {
@@ -83,7 +84,7 @@ export async function connectExchange(options: ConnectExchangeOptions): Promise<
 
   return {
     session,
-    async invoke(call: CmdletCall): Promise<CmdletObject[]> {
+    async invoke(call: CmdletCall, read?: ReadOptions): Promise<CmdletObject[]> {
       try {
         const output = await session.run({
           script: plainCmdletScript,
@@ -93,6 +94,7 @@ export async function connectExchange(options: ConnectExchangeOptions): Promise<
             Parameters: Object.keys(call.params).some((name) => /password/i.test(name))
               ? secret(call.params)
               : call.params,
+            ...(read?.select ? { Select: read.select } : {}),
           },
         })
         return output.filter((item): item is CmdletObject => typeof item === 'object' && item !== null)

@@ -4,3 +4,5 @@ export {
   type ExchangeConnection,
   type ExchangeConnectionPort,
 } from './connect'
+export { type ConnectExchangePoolOptions, connectExchangePool, type ExchangePoolPort } from './pool'
+export { type ThrottlingRetryOptions, withThrottlingRetry } from './retry'

@@ -7,11 +7,11 @@
  * name only as its ToString(); an ADObjectId, a ServerVersion, an SmtpAddress are property bags whose
  * ToString() is the string Exchange prints. Each of those becomes that string here; a multi-valued
  * property (ArrayList, or $null) an array (or $null). Dates stay DateTime: the host writes them as
- * ISO 8601 UTC. Live objects (the local snap-in) are left to the host, which prints enums by name
+ * ISO 8601 UTC. `Select` keeps only the named properties. Live objects (the local snap-in) are left to the host, which prints enums by name
  * and any other object by its ToString().
  */
 export const plainCmdletScript = `
-param([string]$Command, [hashtable]$Parameters)
+param([string]$Command, [hashtable]$Parameters, [string[]]$Select)
 function ConvertTo-TeamsOAuthExchangeValue($Value) {
   if ($null -eq $Value) { return $null }
   if ($Value -is [string] -or $Value -is [byte[]]) { return ,$Value }
@@ -38,6 +38,15 @@ foreach ($item in @(& $cmdlet @Parameters)) {
   if ($null -eq $item) { continue }
   if ($item -is [string] -or $item -is [ValueType] -or $item -is [System.Collections.IDictionary]) { $item; continue }
   $record = [ordered]@{}
+  if ($Select) {
+    # only the properties the caller reads, as Select-Object would give them (a missing one is $null)
+    foreach ($name in $Select) {
+      $property = $item.PSObject.Properties[$name]
+      $record[$name] = if ($null -eq $property) { $null } else { try { ConvertTo-TeamsOAuthExchangeValue $property.Value } catch { $null } }
+    }
+    $record
+    continue
+  }
   foreach ($property in $item.PSObject.Properties) {
     if ($property.MemberType -notin 'Property', 'NoteProperty', 'AliasProperty', 'ScriptProperty') { continue }
     $record[$property.Name] = try { ConvertTo-TeamsOAuthExchangeValue $property.Value } catch { $null }

@@ -67,6 +67,17 @@ const cloudOnlySets: Record<string, string[]> = {
 
 /** The cmdlet's on-premises parameter sets as the reference lists them, plus what this build adds. */
 export function cmdletSpec(cmdlet: string, extra: ParameterSpec[] = []): CmdletSpec | null {
+  // the same spec object per cmdlet, so bindParameters can keep its lookup table
+  const cached = extra.length === 0 ? specs.get(cmdlet.toLowerCase()) : undefined
+  if (cached !== undefined) return cached
+  const spec = buildSpec(cmdlet, extra)
+  if (extra.length === 0) specs.set(cmdlet.toLowerCase(), spec)
+  return spec
+}
+
+const specs = new Map<string, CmdletSpec | null>()
+
+function buildSpec(cmdlet: string, extra: ParameterSpec[]): CmdletSpec | null {
   const name = Object.keys(cmdlets).find((key) => key.toLowerCase() === cmdlet.toLowerCase())
   const spec = name ? cmdlets[name] : undefined
   if (!name || !spec) return null
@@ -132,6 +143,19 @@ export class BoundParameters {
   }
 }
 
+const knownTables = new WeakMap<CmdletSpec, Map<string, string>>()
+
+/** Every parameter name of the cmdlet, by its lower-case spelling. */
+function knownParameters(spec: CmdletSpec): Map<string, string> {
+  const cached = knownTables.get(spec)
+  if (cached) return cached
+  const known = new Map<string, string>()
+  for (const set of spec.sets) for (const p of set.parameters) known.set(p.name.toLowerCase(), p.name)
+  for (const name of commonParameters) known.set(name.toLowerCase(), name)
+  knownTables.set(spec, known)
+  return known
+}
+
 /**
  * Binds named parameters as PowerShell does: names match case-insensitively (or by a unique
  * prefix), unknown names and missing mandatory parameters fail with PowerShell's words, and
@@ -142,9 +166,7 @@ export function bindParameters(
   spec: CmdletSpec,
   params: Record<string, CmdletValue>,
 ): BoundParameters {
-  const known = new Map<string, string>()
-  for (const set of spec.sets) for (const p of set.parameters) known.set(p.name.toLowerCase(), p.name)
-  for (const name of commonParameters) known.set(name.toLowerCase(), name)
+  const known = knownParameters(spec)
 
   const values = new Map<string, CmdletValue>()
   for (const [given, value] of Object.entries(params)) {

@@ -36,7 +36,7 @@ import {
   permissionUserDisplay,
   resolveFolderIdentity,
 } from './mailbox-folders'
-import type { ExchangeState, FolderPermissionState, ManagementRoleState } from './state'
+import type { ExchangeState, FolderPermissionState, MailboxState, ManagementRoleState } from './state'
 
 /** What a cmdlet handler sees: the organisation, its bound parameters, and the one way to write. */
 export interface CmdletContext {
@@ -623,17 +623,93 @@ const getExchangeCertificate: Handler = (ctx) => {
 
 // ---- mailboxes, folders, EWS policy ----
 
+/** The one OPATH filter the model understands: mailboxes with anyone in GrantSendOnBehalfTo. */
+const sendOnBehalfFilter = /^\s*\(?\s*GrantSendOnBehalfTo\s+-ne\s+\$null\s*\)?\s*$/i
+
+/** The mailboxes a Get-Mailbox without -Identity lists, lazily: 100,000 of them are never copied at once. */
+export function* listedMailboxes(
+  ctx: Pick<CmdletContext, 'state' | 'params' | 'cmdlet'>,
+): Generator<MailboxState> {
+  const { state, params } = ctx
+  const types = params.strings('RecipientTypeDetails')
+  if (types && !types.some((t) => t.toLowerCase() === 'usermailbox')) return
+  const filter = params.string('Filter')
+  if (filter !== undefined && !sendOnBehalfFilter.test(filter))
+    throw exchangeError(
+      ctx.cmdlet,
+      'ParserException',
+      `Cannot bind parameter 'Filter' to the target. Exception setting "Filter": the fake organisation understands only "GrantSendOnBehalfTo -ne $null", not "${filter}".`,
+      { category: 'InvalidArgument', target: filter },
+    )
+  // without -ResultSize Unlimited, Exchange stops at 1000 and warns; the model does the same
+  const limit = resultSize(ctx)
+  let count = 0
+  for (const mailbox of state.mailboxes) {
+    if (filter !== undefined && mailbox.grantSendOnBehalfTo.length === 0) continue
+    if (count++ >= limit) return
+    yield mailbox
+  }
+}
+
+function resultSize(ctx: Pick<CmdletContext, 'params' | 'cmdlet'>): number {
+  const value = ctx.params.string('ResultSize')
+  if (value === undefined) return 1000
+  if (value.toLowerCase() === 'unlimited') return Number.POSITIVE_INFINITY
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1)
+    throw parameterBindingError(
+      ctx.cmdlet,
+      'CannotConvertArgumentNoMessage',
+      `Cannot bind parameter 'ResultSize'. Cannot convert value "${value}" to type "Microsoft.Exchange.Data.Unlimited\`1[System.UInt32]".`,
+      'ResultSize',
+    )
+  return n
+}
+
 const getMailbox: Handler = (ctx) => {
   const { state, params } = ctx
   const identity = params.string('Identity')
-  if (identity === undefined) {
-    const types = params.strings('RecipientTypeDetails')
-    if (types && !types.some((t) => t.toLowerCase() === 'usermailbox')) return []
-    return state.mailboxes.map((m) => mailboxObject(state, m))
-  }
+  if (identity === undefined) return [...listedMailboxes(ctx)].map((m) => mailboxObject(state, m))
   const mailbox = findMailbox(state, identity)
   if (!mailbox) throw notFound(ctx, identity)
   return [mailboxObject(state, mailbox)]
+}
+
+/** A multi-valued parameter: a list replaces the values, @{Add=…; Remove=…} edits them. */
+function multiValued(
+  ctx: CmdletContext,
+  name: string,
+  current: string[],
+  resolve: (value: string) => string,
+): string[] {
+  const raw = ctx.params.values.get(name)
+  const list = (value: unknown): string[] =>
+    value == null ? [] : (Array.isArray(value) ? value : [value]).map((v) => resolve(String(v)))
+  if (raw && typeof raw === 'object' && !Array.isArray(raw) && !('$bytes' in raw)) {
+    const edits = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k.toLowerCase(), v]))
+    const removed = list(edits.remove).map((v) => v.toLowerCase())
+    const kept = current.filter((v) => !removed.includes(v.toLowerCase()))
+    for (const added of list(edits.add))
+      if (!kept.some((v) => v.toLowerCase() === added.toLowerCase())) kept.push(added)
+    return kept
+  }
+  return list(raw)
+}
+
+const setMailbox: Handler = (ctx) => {
+  const identity = required(ctx, 'Identity')
+  const mailbox = findMailbox(ctx.state, identity)
+  if (!mailbox) throw notFound(ctx, identity)
+  if (!ctx.params.has('GrantSendOnBehalfTo')) return []
+  const next = multiValued(ctx, 'GrantSendOnBehalfTo', mailbox.grantSendOnBehalfTo, (value) => {
+    const recipient = findMailbox(ctx.state, value)
+    if (!recipient) throw notFound(ctx, value)
+    return recipient.alias
+  })
+  ctx.write(mailbox.alias, () => {
+    mailbox.grantSendOnBehalfTo = next
+  })
+  return []
 }
 
 const folderScopes = [
@@ -822,6 +898,19 @@ const setMailboxFolderPermission: Handler = (ctx) => {
   return []
 }
 
+const removeMailboxFolderPermission: Handler = (ctx) => {
+  const { state } = ctx
+  const { identity, mailbox, folderPath } = resolveCalendar(ctx)
+  if (!isCalendarPath(mailbox, folderPath)) throw folderNotFound(ctx, identity)
+  const user = permissionUser(ctx)
+  const at = mailbox.calendar.permissions.findIndex((p) => p.user.toLowerCase() === user.toLowerCase())
+  if (at < 0) throw noPermissionEntry(ctx, permissionUserDisplay(state, user))
+  ctx.write(`${mailbox.alias}:\\${mailbox.calendar.name}`, () => {
+    mailbox.calendar.permissions.splice(at, 1)
+  })
+  return []
+}
+
 const getOrganizationConfig: Handler = (ctx) => [organizationConfigObject(ctx.state)]
 
 const getCasMailbox: Handler = (ctx) => {
@@ -830,6 +919,18 @@ const getCasMailbox: Handler = (ctx) => {
   const mailbox = findMailbox(ctx.state, identity)
   if (!mailbox) throw notFound(ctx, identity)
   return [casMailboxObject(ctx.state, mailbox)]
+}
+
+const setCasMailbox: Handler = (ctx) => {
+  const identity = required(ctx, 'Identity')
+  const mailbox = findMailbox(ctx.state, identity)
+  if (!mailbox) throw notFound(ctx, identity)
+  const enabled = ctx.params.boolean('EwsEnabled')
+  if (ctx.params.has('EwsEnabled'))
+    ctx.write(mailbox.alias, () => {
+      mailbox.cas.ewsEnabled = enabled ?? null
+    })
+  return []
 }
 
 /** Every Exchange cmdlet the model interprets, by its canonical name. */
@@ -861,6 +962,9 @@ export const exchangeCmdlets: Record<string, Handler> = {
   'Get-MailboxFolderPermission': getMailboxFolderPermission,
   'Add-MailboxFolderPermission': addMailboxFolderPermission,
   'Set-MailboxFolderPermission': setMailboxFolderPermission,
+  'Remove-MailboxFolderPermission': removeMailboxFolderPermission,
   'Get-OrganizationConfig': getOrganizationConfig,
   'Get-CASMailbox': getCasMailbox,
+  'Set-CASMailbox': setCasMailbox,
+  'Set-Mailbox': setMailbox,
 }

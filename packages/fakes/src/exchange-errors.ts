@@ -98,3 +98,18 @@ export function commandNotFound(cmdlet: string): TeamsOAuthError {
     target: cmdlet,
   })
 }
+
+/**
+ * Exchange's answer when the admin's throttling policy budget is spent (PowerShellMaxCmdlets per
+ * PowerShellMaxCmdletsTimePeriod): WinRM's quota message, on a broken remote session.
+ */
+export function throttledByPolicy(cmdlet: string, retryAfterMs: number): TeamsOAuthError {
+  return cmdletError({
+    cmdlet,
+    message: `The WS-Management service cannot process the request. The user load quota of 400 requests per 60 seconds has been exceeded. Send future requests at a slower rate or raise the quota for this user. The next request from this user will not be approved for at least ${retryAfterMs} milliseconds.`,
+    category: 'OperationStopped',
+    reason: 'PSRemotingTransportException',
+    fullyQualifiedErrorId: 'JobFailure',
+    target: null,
+  })
+}

@@ -23,6 +23,13 @@ export interface FaultSwitches {
    * with `killSession`, the PowerShell stand-in kills its own process instead of answering.
    */
   loseAnswer(options: { atExchangeWrite: number; killSession?: boolean }): void
+  /**
+   * Every Exchange call from now takes this long before it answers, as a round trip to a real server
+   * would; in process and through the PowerShell door alike. 0 turns it off.
+   */
+  latencyMs(ms: number): void
+  /** The next `times` Exchange calls fail as Exchange's throttling policy fails them (the WS-Management quota). */
+  throttleCmdlets(options: { times: number; retryAfterMs?: number }): void
   reset(): void
 }
 
@@ -35,6 +42,11 @@ export interface FaultHooks {
 
 /** How an answer is lost after its write landed. */
 export type LostAnswer = 'error' | 'kill'
+/** What an Exchange call meets before the model runs it: a delay, and maybe throttling. */
+export interface ExchangeCallFault {
+  delayMs: number
+  throttledForMs: number | null
+}
 
 const positive = (n: number, what: string) => {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`${what} must be a whole number from 1`)
@@ -52,6 +64,8 @@ export class Faults implements FaultSwitches, FaultHooks {
   private afterRequests = new Map<number, () => void>()
   private exchangeWrites = 0
   private lostAnswers = new Map<number, LostAnswer>()
+  private latency = 0
+  private cmdletThrottles: number[] = []
 
   failWrite(n: number): void {
     positive(n, 'failWrite(n)')
@@ -98,9 +112,21 @@ export class Faults implements FaultSwitches, FaultHooks {
     )
   }
 
+  latencyMs(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) throw new RangeError('latencyMs(ms) must be 0 or more')
+    this.latency = ms
+  }
+
+  throttleCmdlets(options: { times: number; retryAfterMs?: number }): void {
+    positive(options.times, 'throttleCmdlets({ times })')
+    for (let i = 0; i < options.times; i++) this.cmdletThrottles.push(options.retryAfterMs ?? 50)
+  }
+
   reset(): void {
     this.afterRequests.clear()
     this.lostAnswers.clear()
+    this.latency = 0
+    this.cmdletThrottles = []
     this.failingWrites.clear()
     this.throttles = []
     this.drops.clear()
@@ -130,6 +156,10 @@ export class Faults implements FaultSwitches, FaultHooks {
     }
     const throttle = this.throttles.shift()
     return throttle ? { kind: 'throttle', ...throttle } : null
+  }
+
+  nextExchangeCall(): ExchangeCallFault {
+    return { delayMs: this.latency, throttledForMs: this.cmdletThrottles.shift() ?? null }
   }
 
   nextCmdletCall(): { kill: boolean } {

@@ -25,10 +25,22 @@ const folderNames: Record<string, Record<string, string>> = {
     DeletedItems: 'Éléments supprimés',
     Contacts: 'Contacts',
   },
+  ja: {
+    Root: '情報ストアのトップ',
+    Inbox: '受信トレイ',
+    SentItems: '送信済みアイテム',
+    DeletedItems: '削除済みアイテム',
+    Contacts: '連絡先',
+  },
 }
 
 /** The calendar's default name per language (Outlook names it when the mailbox is first opened). */
-export const calendarNames: Record<string, string> = { en: 'Calendar', de: 'Kalender', fr: 'Calendrier' }
+export const calendarNames: Record<string, string> = {
+  en: 'Calendar',
+  de: 'Kalender',
+  fr: 'Calendrier',
+  ja: '予定表',
+}
 
 export interface MailboxFolder {
   name: string

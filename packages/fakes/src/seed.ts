@@ -8,6 +8,7 @@ import {
 } from './certificates'
 import { graphDate } from './entra-model'
 import { deterministicGuid } from './ids'
+import { largeOrganisation } from './large-organisation'
 import { driftScenarios } from './seed-drift'
 import type {
   EntraState,
@@ -104,6 +105,8 @@ function mailbox(
     language,
     calendar: { name: calendarName, permissions: calendarPermissions(delegates) },
     cas: { ...noEwsPolicy },
+    // as Outlook's Delegate Access leaves it: each delegate may send on the delegator's behalf
+    grantSendOnBehalfTo: delegates.map((d) => d.user),
   }
 }
 
@@ -572,6 +575,8 @@ export const scenarios = {
         })
       }
     }),
+  /** A large, deterministic organisation of delegators and delegates, with the ground truth of each verdict. */
+  largeOrganisation,
 
   /** Several scenarios at once, applied in order. */
   combine: (...seeds: FakeSeed[]): FakeSeed => ({

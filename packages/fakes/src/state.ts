@@ -60,10 +60,12 @@ export const mailboxSchema = z.object({
   userPrincipalName: z.string(),
   serverName: z.string(),
   guid: z.string(),
-  /** The mailbox's language decides the folder names: en-US, de-DE, fr-FR. */
+  /** The mailbox's language decides the folder names: en-US, de-DE, fr-FR, ja-JP. */
   language: z.string(),
   calendar: z.object({ name: z.string(), permissions: z.array(folderPermissionSchema) }),
   cas: ewsPolicySchema,
+  /** The aliases of the mailboxes that may send on behalf of this one (Outlook's Delegate Access sets it). */
+  grantSendOnBehalfTo: z.array(z.string()).default([]),
 })
 export type MailboxState = z.infer<typeof mailboxSchema>
 

@@ -5,6 +5,7 @@ import {
   type EntraPort,
   type ExchangePort,
   type KeyCredentialWrite,
+  type ReadOptions,
   type ServicePrincipal,
   type Targets,
   TeamsOAuthError,
@@ -22,8 +23,14 @@ import {
   servicePrincipalView,
   validateKeyCredentials,
 } from './entra-model'
-import { exchangeCmdlets } from './exchange-cmdlets'
-import { commandNotFound, domainControllerUnavailable, exchangeError } from './exchange-errors'
+import { exchangeCmdlets, listedMailboxes } from './exchange-cmdlets'
+import {
+  commandNotFound,
+  domainControllerUnavailable,
+  exchangeError,
+  throttledByPolicy,
+} from './exchange-errors'
+import { mailboxObject } from './exchange-model'
 import { type FaultHooks, type FaultSwitches, Faults, type GraphFault, type LostAnswer } from './faults'
 import { msolCmdlets, msolError } from './msol-cmdlets'
 import { type FakeSeed, stateFromSeed } from './seed'
@@ -67,6 +74,23 @@ export interface FakeTenant extends Targets {
 }
 
 export type { GraphFault }
+
+/**
+ * The reads an audit makes per mailbox: their handlers build every object and copy every array, so no
+ * live reference into the model leaves; the JSON copy is saved (it was a third of a 100,000-mailbox audit).
+ */
+const freshOutput = new Set([
+  'Get-Mailbox',
+  'Get-MailboxFolderStatistics',
+  'Get-MailboxFolderPermission',
+  'Get-CASMailbox',
+])
+
+/** Only the named properties, as Select-Object gives them (a missing one comes back null). */
+function selected(item: CmdletObject, select: string[] | undefined): CmdletObject {
+  if (!select) return item
+  return Object.fromEntries(select.map((name) => [name, item[name] ?? null]))
+}
 
 const msolCmdletNames = Object.keys(msolCmdlets)
 
@@ -182,18 +206,43 @@ export function createFakeTenant(seed?: FakeSeed | { state: FakeState }): FakeTe
     })
   }
 
+  /** The latency and throttling faults an Exchange call meets before the model runs it. */
+  async function meetFaults(call: CmdletCall): Promise<void> {
+    const fault = faults.nextExchangeCall()
+    if (fault.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.delayMs))
+    if (fault.throttledForMs !== null) throw throttledByPolicy(call.cmdlet, fault.throttledForMs)
+  }
+
   /** Output leaves the model as plain JSON, never as live references into it. */
-  const invoke = (call: CmdletCall, allowMsol: boolean): Promise<CmdletObject[]> => {
+  const invoke = async (
+    call: CmdletCall,
+    allowMsol: boolean,
+    options: ReadOptions = {},
+  ): Promise<CmdletObject[]> => {
+    await meetFaults(call)
     lostAnswer = null
     try {
-      const output = cloneState(runCmdlet(call, allowMsol))
+      const output = runCmdlet(call, allowMsol).map((item) => selected(item, options.select))
       if (lostAnswer) throw answerLost(call.cmdlet, lostAnswer)
-      return Promise.resolve(output)
-    } catch (error) {
-      return Promise.reject(error)
+      return freshOutput.has(canonicalCmdletName(call.cmdlet) ?? '') ? output : cloneState(output)
     } finally {
       lostAnswer = null
     }
+  }
+
+  /** Get-Mailbox's list streamed from the model, one object at a time; any other read as invoke gives it. */
+  async function* stream(call: CmdletCall, options: ReadOptions = {}): AsyncIterable<CmdletObject> {
+    const cmdlet = canonicalCmdletName(call.cmdlet)
+    if (cmdlet !== 'Get-Mailbox' || call.params.Identity !== undefined) {
+      yield* await invoke(call, false, options)
+      return
+    }
+    await meetFaults(call)
+    const spec = cmdletSpec(cmdlet)!
+    const params = bindParameters(cmdlet, spec, call.params)
+    const ctx = { state: model.exchange, params, cmdlet }
+    for (const mailbox of listedMailboxes(ctx))
+      yield cloneState(selected(mailboxObject(model.exchange, mailbox), options.select))
   }
 
   function exportCertificate(thumbprint: string): Uint8Array | null {
@@ -325,7 +374,8 @@ export function createFakeTenant(seed?: FakeSeed | { state: FakeState }): FakeTe
 
   return {
     exchange: {
-      invoke: (call) => invoke(call, false),
+      invoke: (call, options) => invoke(call, false, options),
+      stream,
       exportCertificate: async (thumbprint) => exportCertificate(thumbprint),
       hasParameter: async (cmdlet, parameter) => hasParameter(cmdlet, parameter),
     },
@@ -343,6 +393,8 @@ export function createFakeTenant(seed?: FakeSeed | { state: FakeState }): FakeTe
       killSession: (options) => faults.killSession(options),
       afterGraphRequest: (options) => faults.afterGraphRequest(options),
       loseAnswer: (options) => faults.loseAnswer(options),
+      latencyMs: (ms) => faults.latencyMs(ms),
+      throttleCmdlets: (options) => faults.throttleCmdlets(options),
       reset: () => faults.reset(),
     },
     faultHooks: {

@@ -79,17 +79,69 @@ describe('doctor', () => {
     const rights = find(report, 'delegate.rights')
     expect(rights.status).toBe('fail')
     expect(rights.evidence).toContain('bob: Owner')
-    expect(rights.explanation).toContain('Owner does not work')
+    expect(rights.explanation).toContain('only Owner cannot add a Teams meeting')
+    expect(rights.explanation).toContain("Outlook's Delegate Access")
     expect(rights.fix).toBe(
-      "Set-MailboxFolderPermission -Identity 'alice:\\Calendar' -User 'bob' -AccessRights Editor -SharingPermissionFlags Delegate",
+      "Set-MailboxFolderPermission -Identity 'alice:\\Calendar' -User 'bob' -AccessRights Editor",
     )
+  })
+
+  it('never prints -SharingPermissionFlags, which exists only in Exchange Online', async () => {
+    const tenant = await configured(scenarios.delegateOwnerOnly())
+    await tenant.invokeCmdlet({
+      cmdlet: 'Set-Mailbox',
+      params: { Identity: 'alice', GrantSendOnBehalfTo: { Remove: ['bob'] } },
+    })
+    const rights = find(await doctor(tenant), 'delegate.rights')
+    expect(rights.fix).toContain('-AccessRights Editor')
+    expect(JSON.stringify(rights)).not.toContain('SharingPermissionFlags Delegate')
+    expect(rights.fix).not.toMatch(/-SharingPermissionFlags/)
+  })
+
+  it("fails an Editor who is not in the delegator's GrantSendOnBehalfTo, with the Set-Mailbox fix", async () => {
+    const tenant = await configured(scenarios.fresh())
+    await tenant.invokeCmdlet({
+      cmdlet: 'Set-Mailbox',
+      params: { Identity: 'alice', GrantSendOnBehalfTo: { Remove: ['bob'] } },
+    })
+    const rights = find(await doctor(tenant), 'delegate.rights')
+    expect(rights.status).toBe('fail')
+    expect(rights.evidence).toContain('send on behalf of alice: no')
+    expect(rights.fix).toBe("Set-Mailbox -Identity 'alice' -GrantSendOnBehalfTo @{Add='bob'}")
+  })
+
+  it("fails a pair whose delegator's mailbox has EWS disabled", async () => {
+    const tenant = await configured(scenarios.fresh())
+    await tenant.invokeCmdlet({ cmdlet: 'Set-CASMailbox', params: { Identity: 'alice', EwsEnabled: false } })
+    const rights = find(await doctor(tenant), 'delegate.rights')
+    expect(rights.status).toBe('fail')
+    expect(rights.fix).toBe("Set-CASMailbox -Identity 'alice' -EwsEnabled $true")
+  })
+
+  it('reports an unknown delegate or delegator as a failed check, and the other checks still run', async () => {
+    const tenant = await configured(scenarios.fresh())
+    for (const [delegate, delegator] of [
+      ['nobody', 'alice'],
+      ['bob', 'nobody'],
+    ] as const) {
+      const report = await diagnose(tenant, { profile: 'all', domain: 'contoso.com', delegate, delegator })
+      const rights = find(report, 'delegate.rights')
+      expect(rights.status).toBe('fail')
+      expect(rights.evidence).toEqual(['nobody: no such mailbox in this organisation'])
+      expect(find(report, 'authCertificate').status).toBe('pass')
+    }
   })
 
   it('finds a German calendar by its folder type and uses "Kalender" in the fix', async () => {
     const german = await doctor(await configured(scenarios.germanCalendar()))
     expect(find(german, 'delegate.rights')).toMatchObject({
       status: 'pass',
-      evidence: ['calendar folder: Kalender', 'bob: Editor'],
+      evidence: [
+        'calendar folder: Kalender',
+        'bob: Editor',
+        'send on behalf of alice: yes',
+        "EWS on alice's mailbox: enabled",
+      ],
     })
     const owner = await doctor(
       await configured(scenarios.combine(scenarios.germanCalendar(), scenarios.delegateOwnerOnly())),

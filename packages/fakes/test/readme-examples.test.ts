@@ -15,6 +15,14 @@ describe('the README examples', () => {
     expect(changes).toBeGreaterThan(0)
   })
 
+  it("the main README's delegate audit example runs as written and finds the ground truth", async () => {
+    const [[counts, truth] = []] = await runReadmeExample('README.md', {
+      after: '## Every delegate in the organisation',
+    })
+    expect(counts).toEqual(truth)
+    expect((counts as { fail: number }).fail).toBeGreaterThan(0)
+  })
+
   it("the main README's testing example runs as written", async () => {
     await runReadmeExample('README.md', { after: '### Testing your code against the fakes' })
   })

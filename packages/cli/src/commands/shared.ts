@@ -54,7 +54,7 @@ export function prepare(io: CliIO, raw: Record<string, unknown>) {
       },
     )
   assertDistinctFiles({ '--state': options.state, '--journal': options.journal })
-  const runbook = buildRunbook(runbookInput(options))
+  const runbook = buildRunbook({ ...runbookInput(options), ...delegatePair(raw) })
   return { options, runbook, context: contextOf(io, options) }
 }
 
@@ -62,6 +62,28 @@ export function prepare(io: CliIO, raw: Record<string, unknown>) {
  * Runs with the targets open and this run's files locked: the journal (when given) and the fake's
  * state, so a second run on either stops (exit 2) before reading them.
  */
+
+/** --delegate and --delegator: the one delegate relationship a run also fixes (apply) or checks (plan, verify). */
+function delegatePair(raw: Record<string, unknown>) {
+  const { delegate, delegator } = raw as { delegate?: string; delegator?: string }
+  if (delegate === undefined && delegator === undefined) return {}
+  if (!delegate || !delegator)
+    throw new TeamsOAuthError(
+      'INPUT_INVALID',
+      `${delegate ? 'delegator' : 'delegate'}: --delegate and --delegator go together (e.g. --delegate bob --delegator alice)`,
+      {
+        issues: [
+          {
+            field: delegate ? 'delegator' : 'delegate',
+            problem: 'is required with the other',
+            fix: '--delegate bob --delegator alice',
+          },
+        ],
+      },
+    )
+  return { delegate: { delegate, delegator } }
+}
+
 export async function withTargets<T>(
   context: CommandContext,
   run: (open: OpenTargets) => Promise<T>,

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { authCertificate, authCertificateStep } from './auth-certificate'
+import { delegatePermission, delegatePermissionStep } from './delegate-permission'
 import { hiddenFromAddressLists, hiddenFromAddressListsStep } from './hidden-from-address-lists'
 import { mailUser, mailUserStep } from './mail-user'
 import { managementRole, managementRoleStep } from './management-role'
@@ -16,6 +17,7 @@ export const stepSchema = z.discriminatedUnion('kind', [
   partnerApplicationStep,
   authCertificateStep,
   servicePrincipalKeyStep,
+  delegatePermissionStep,
 ])
 export type Step = z.infer<typeof stepSchema>
 
@@ -27,6 +29,7 @@ const kinds = {
   partnerApplication,
   authCertificate,
   servicePrincipalKey,
+  delegatePermission,
 } as const
 
 /** The kind of a step, typed loosely: the registry guarantees that step and kind match. */
