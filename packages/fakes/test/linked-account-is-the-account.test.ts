@@ -61,6 +61,9 @@ describe('a partner application already linked to an account with another name',
     await apply(await plan(buildRunbook({ profile: 'teams', domain: 'contoso.com' }), tenant), tenant)
     const after = await diagnose(tenant, { profile: 'teams', domain: 'contoso.com' })
     expect(after.checks.find((c) => c.id === `account.${linked}`)?.status).toBe('pass')
+    // the application acting as that account is right as it is: no warning to re-link it
+    expect(after.checks.find((c) => c.id === 'partnerApplication.TeamsScheduler')?.status).toBe('pass')
+    expect(after.ok).toBe(true)
   })
 
   it('an application linked to something that is no mail user blocks the plan instead of making another account', async () => {

@@ -34,7 +34,8 @@ export async function diagnose(targets: Targets, options: DiagnoseOptions): Prom
   const byAppId = (appId: string) => partnerApps.find((a) => a.ApplicationIdentifier.toLowerCase() === appId)
 
   // Partner applications of the profile, and their accounts
-  for (const wanted of wantedApps(options)) {
+  // the account a partner application already acts as is the one checked, whatever its name (Exchange evaluates RBAC for it)
+  for (const wanted of wantedApps(options, partnerApps)) {
     const app = byAppId(wanted.appId)
     const title = `Partner application ${wanted.name} (${wanted.appId})`
     if (!app) {
