@@ -61,7 +61,7 @@ export const delegatePermission: StepKind<DelegatePermissionStep, Observed> = {
       ? `${observed.rights.join(', ')} on ${folder}`
       : `no permission on ${folder}`
     if (observed.rights && rightsLevel(observed.rights) === 'editor')
-      return { desired, actual: `${observed.rights.join(', ')} on ${folder}`, actions: [], notes }
+      return { desired, actual, actions: [], notes }
     return {
       desired,
       actual,
