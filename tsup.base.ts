@@ -1,11 +1,17 @@
 import type { Options } from 'tsup'
 
-/** Every package builds alike: its one public door, to ESM + CommonJS + type declarations, for Node 20. */
-export const packageBuild: Options = {
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
+/**
+ * Every package builds alike, to ESM + CommonJS + type declarations, for Node 20: its main door
+ * (`src/index.ts`) and each subpath door it names (`@teams-oauth/<package>/<name>` is `src/<name>.ts`,
+ * listed in the package's `exports`).
+ */
+export function packageBuild(...subpaths: string[]): Options {
+  return {
+    entry: ['src/index.ts', ...subpaths.map((name) => `src/${name}.ts`)],
+    format: ['esm', 'cjs'],
+    dts: true,
+    clean: true,
+    sourcemap: true,
+    target: 'node20',
+  }
 }

@@ -2,11 +2,15 @@ import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
 const packages = ['core', 'powershell', 'fakes', 'exchange', 'graph', 'msol', 'cli']
-const src = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url))
+const packagesDir = fileURLToPath(new URL('./packages/', import.meta.url))
 
 export default defineConfig({
   resolve: {
-    alias: Object.fromEntries(packages.map((name) => [`@teams-oauth/${name}`, src(name)])),
+    // `@teams-oauth/<package>` is its `src/index.ts`, and a subpath door `@teams-oauth/<package>/<name>` its `src/<name>.ts`.
+    alias: [
+      { find: /^@teams-oauth\/([a-z]+)\/([a-z-]+)$/, replacement: `${packagesDir}$1/src/$2.ts` },
+      { find: /^@teams-oauth\/([a-z]+)$/, replacement: `${packagesDir}$1/src/index.ts` },
+    ],
   },
   test: {
     projects: packages.map((name) => ({

@@ -2,9 +2,8 @@ import { defineConfig } from 'tsup'
 import { packageBuild } from '../../tsup.base'
 
 export default defineConfig({
-  ...packageBuild,
   // version is its own entry so the bin can answer `--version` without loading commander or a command.
   // The ESM build splits code (tsup's default for esm): each command stays a chunk of its own, loaded by
   // the dynamic import in program.ts; test/startup.test.ts checks what `--version` and `--help` load.
-  entry: ['src/index.ts', 'src/version.ts'],
+  ...packageBuild('version'),
 })
