@@ -13,6 +13,8 @@ export interface VerifyStep {
   actual: string
   notes: string[]
   pending: string[]
+  /** Why the step cannot reach the desired state without a person's action (it is the first of `pending`). */
+  blocked?: string
   /** Why the step could not be decided (a service principal missing from the tenant), with how to fix it. */
   error?: { code: ErrorCode; message: string }
 }
@@ -58,6 +60,7 @@ export async function verify(
       actual: s.actual,
       notes: s.notes,
       pending: [...(s.blocked ? [s.blocked] : []), ...s.actions.map((a) => a.reason)],
+      ...(s.blocked ? { blocked: s.blocked } : {}),
     }
   })
   return {

@@ -29,6 +29,14 @@ export function renderDoctor(io: CliIO, report: DoctorReport, used: TargetsUsed,
 
 export async function doctorCommand(io: CliIO, raw: Record<string, unknown>): Promise<number> {
   const options = parseTargetOptions(raw)
+  // doctor checks the runbook's steps as verify does: the accounts' addresses end in the domain
+  const domain = options.domain
+  if (!domain)
+    throw new TeamsOAuthError(
+      'INPUT_INVALID',
+      'domain: is required; give a domain verified in your tenant (--domain contoso.com)',
+      { issues: [{ field: 'domain', problem: 'is required', fix: '--domain contoso.com' }] },
+    )
   const delegate = raw.delegate as string | undefined
   const delegator = raw.delegator as string | undefined
   if (Boolean(delegate) !== Boolean(delegator))
@@ -46,7 +54,7 @@ export async function doctorCommand(io: CliIO, raw: Record<string, unknown>): Pr
     ({ targets }) =>
       diagnose(targets, {
         profile: options.profile as 'teams',
-        ...(options.domain ? { domain: options.domain } : {}),
+        domain,
         accounts: accountsOf(options),
         ...(delegate && delegator ? { delegate, delegator } : {}),
         // the fix commands name the targets of this run, so they change what this run read
