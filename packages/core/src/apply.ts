@@ -6,7 +6,7 @@ import { assertNotBlocked, contextFor, type Plan, type RunOptions, stepError } f
 import type { Targets } from './ports'
 import { resolveUnconfirmed } from './read-back'
 import { kindOf } from './steps'
-import { createdObject } from './steps/step'
+import { createdObject } from './steps/journaled'
 
 export interface ApplyOptions extends RunOptions {
   /** The journal to append to (a failed run's, or one kept across runs). A new one otherwise. */

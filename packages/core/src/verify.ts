@@ -41,17 +41,20 @@ export async function verify(
 ): Promise<VerifyReport> {
   const decided = await decideSteps(runbook, targets, options, (error) => findingCodes.has(error.code))
   const steps = decided.steps.map((s): VerifyStep => {
-    if (isFailedStep(s))
+    if (isFailedStep(s)) {
+      // what was found, without the step's title the error carries in front
+      const found = s.error.message.replace(`${s.title}: `, '')
       return {
         id: s.id,
         title: s.title,
         status: 'failed',
         desired: s.title,
-        actual: s.error.message,
+        actual: found,
         notes: [],
-        pending: [s.error.message],
+        pending: [found],
         error: { code: s.error.code, message: s.error.message },
       }
+    }
     return {
       id: s.id,
       title: s.title,
