@@ -1,4 +1,5 @@
 import { scenarios } from '@teams-oauth/fakes'
+import { pwshTestGate } from '@teams-oauth/powershell'
 import { describe, expect, it } from 'vitest'
 import { stateFile } from './org-state'
 import { fake, runCli } from './run-cli'
@@ -20,29 +21,44 @@ interface Doctored {
   checks: { step?: string; status: string }[]
 }
 
+/** verify and doctor on one organisation, through the CLI: one verdict per step, and exit codes as DESIGN says. */
+async function expectAgreement(state: string, profile: string, exchange: 'fake' | 'fake-pwsh') {
+  const args = ['--exchange', exchange, '--entra', 'fake', '--state', state, '--profile', profile]
+  const common = [...args, '--domain', 'contoso.com', '--json', '--delegate', 'bob', '--delegator', 'alice']
+  const verify = await runCli(['verify', ...common])
+  const doctor = await runCli(['doctor', ...common])
+  // verify reports per step whatever it finds (a missing service principal included): never exit 1
+  expect([verify.code, doctor.code], `${verify.stderr}${doctor.stderr}`).toEqual([
+    expect.toBeOneOf([0, 3]),
+    expect.toBeOneOf([0, 3]),
+  ])
+  const verified = JSON.parse(verify.stdout) as Verified
+  const doctored = JSON.parse(doctor.stdout) as Doctored
+  const named = doctored.checks.filter((c) => c.step)
+  expect(named.map((c) => [c.step, c.status])).toEqual(
+    verified.steps.map((s) => [s.id, s.status === 'ok' ? 'pass' : 'fail']),
+  )
+  // doctor checks more than verify: it may find more wrong, never less
+  if (verify.code === 3) expect(doctor.code).toBe(3)
+  if (doctor.code === 0) expect(verify.code).toBe(0)
+}
+
+const pwsh = pwshTestGate()
+
 describe('teams-oauth verify and doctor agree on every fake organisation', () => {
   describe.each(every)('%s', (_name, seed) => {
-    it.each(profiles)('profile %s: one verdict per step, and exit codes as DESIGN says', async (profile) => {
-      const state = stateFile(seed())
-      const args = [...fake, '--state', state, '--profile', profile, '--domain', 'contoso.com', '--json']
-      const pair = ['--delegate', 'bob', '--delegator', 'alice']
-      const verify = await runCli(['verify', ...args, ...pair])
-      const doctor = await runCli(['doctor', ...args, ...pair])
-      // verify reports per step whatever it finds (a missing service principal included): never exit 1
-      expect([verify.code, doctor.code], `${verify.stderr}${doctor.stderr}`).toEqual([
-        expect.toBeOneOf([0, 3]),
-        expect.toBeOneOf([0, 3]),
-      ])
-      const verified = JSON.parse(verify.stdout) as Verified
-      const doctored = JSON.parse(doctor.stdout) as Doctored
-      const named = doctored.checks.filter((c) => c.step)
-      expect(named.map((c) => [c.step, c.status])).toEqual(
-        verified.steps.map((s) => [s.id, s.status === 'ok' ? 'pass' : 'fail']),
-      )
-      // doctor checks more than verify: it may find more wrong, never less
-      if (verify.code === 3) expect(doctor.code).toBe(3)
-      if (doctor.code === 0) expect(verify.code).toBe(0)
-    })
+    it.each(profiles)('profile %s (--exchange fake)', (profile) =>
+      expectAgreement(stateFile(seed()), profile, 'fake'),
+    )
+  })
+
+  // a real pwsh per run costs seconds: the organisations where the adapter's reading matters most
+  describe.runIf(pwsh.run)('through the Exchange adapter and pwsh (--exchange fake-pwsh)', () => {
+    it.each(['fresh', 'missingServicePrincipal', 'linkedToAnotherAccount'] as const)(
+      '%s, profile all',
+      (name) => expectAgreement(stateFile(scenarios[name]()), 'all', 'fake-pwsh'),
+      120_000,
+    )
   })
 
   it('a missing service principal: verify reports the failed step and exits 3, as doctor does', async () => {
