@@ -22,7 +22,9 @@ let runs = 0
 function assertBuilt() {
   const built = join(fakes, 'dist/index.js')
   if (!existsSync(built)) throw new Error('packages/fakes/dist is missing: build it first (npm run build)')
-  const sources = readdirSync(join(fakes, 'src')).filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts'))
+  const sources = readdirSync(join(fakes, 'src')).filter(
+    (name) => name.endsWith('.ts') && !name.endsWith('.test.ts'),
+  )
   const newer = sources.filter((name) => statSync(join(fakes, 'src', name)).mtimeMs > statSync(built).mtimeMs)
   if (newer.length > 0)
     throw new Error(`packages/fakes/dist is older than src/${newer[0]}: build it again (npm run build)`)
