@@ -1,10 +1,30 @@
 import type { CmdletValue } from '../ports'
 
-/** PowerShell's five single-quote characters: ' ‘ ’ ‚ ‛. Inside a single-quoted literal each is doubled. */
-const singleQuotes = /['\u2018\u2019\u201A\u201B]/g
+const printableAscii = /^[\x20-\x7E]*$/
+const outsidePrintableAscii = /[^\x20-\x7E]/g
 
-/** The one quoting function for every literal of the exported script: a single-quoted, verbatim string. */
-export const quote = (value: string): string => `'${value.replace(singleQuotes, (q) => q + q)}'`
+/**
+ * The one quoting function for every literal teams-oauth prints as PowerShell: a verbatim string,
+ * written in printable ASCII only, so that it means the same whatever code page reads the text.
+ * Windows PowerShell 5.1 reads a file without a BOM in the ANSI code page: there, the UTF-8 bytes of
+ * a character such as В (D0 92) read as Ð and ’, and ’ ends a single-quoted literal as ' does.
+ *
+ * Printable ASCII is a single-quoted literal with ' doubled (the other four single quotes PowerShell
+ * knows, ‘ ’ ‚ ‛, are not ASCII). Anything else (non-ASCII, control characters) is written as
+ * \uXXXX in one such literal, read back by [regex]::Unescape, with \ written as \\; PowerShell 5.1
+ * has no escape for a character inside a literal, and a single-quoted one stays verbatim.
+ */
+export function quote(value: string): string {
+  const doubled = value.replace(/'/g, "''")
+  if (printableAscii.test(value)) return `'${doubled}'`
+  const escaped = doubled
+    .replace(/\\/g, '\\\\')
+    .replace(
+      outsidePrintableAscii,
+      (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`,
+    )
+  return `([regex]::Unescape('${escaped}'))`
+}
 
 /** A value as a PowerShell expression (literals only: strings quoted, no expansion anywhere). */
 export function psValue(value: CmdletValue): string {
