@@ -1,2 +1,3 @@
-export { type MsolCredential, type MsolEntra, type MsolEntraOptions, msolEntra } from './msol-entra'
+export { type MsolEntra, type MsolEntraOptions, msolEntra } from './msol-entra'
 export { diffKeyCredentials, keyCredentialFromMsol, type MsolKeyDiff } from './msol-keys'
+export type { MsolCredential } from './msol-preflight'

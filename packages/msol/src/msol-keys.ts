@@ -4,6 +4,7 @@ import {
   type KeyCredentialWrite,
   keyThumbprint,
   sameKeyBytes,
+  TeamsOAuthError,
 } from '@teams-oauth/core'
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null)
@@ -80,4 +81,23 @@ export function diffKeyCredentials(
   const add: KeyCredentialWrite[] = []
   for (const key of rest) if (!take(sameBytes(key))) add.push(key)
   return { add, remove: unmatched.map((key) => key.keyId) }
+}
+
+/** The MSOnline type of a key to add: the adapter adds only certificates that verify tokens. */
+export function msolType(key: KeyCredentialWrite): string {
+  if (key.type !== 'AsymmetricX509Cert' && key.type !== 'Asymmetric') {
+    throw new TeamsOAuthError(
+      'INPUT_INVALID',
+      `MSOnline can only add certificate keys (AsymmetricX509Cert); this key is of type ${key.type}.`,
+      { field: 'type', value: key.type },
+    )
+  }
+  if (key.usage.toLowerCase() !== 'verify') {
+    throw new TeamsOAuthError(
+      'INPUT_INVALID',
+      `MSOnline can only add certificate keys with usage Verify; this key has usage ${key.usage}.`,
+      { field: 'usage', value: key.usage },
+    )
+  }
+  return 'Asymmetric'
 }

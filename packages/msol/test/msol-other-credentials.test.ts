@@ -1,10 +1,9 @@
 import { type KeyCredentialWrite, keepKey } from '@teams-oauth/core'
 import { createFakeTenant, type FakeTenant } from '@teams-oauth/fakes'
-import { type FakeExchangeServer, startFakeExchangeServer } from '@teams-oauth/fakes/pwsh'
 import { pwshTestGate } from '@teams-oauth/powershell'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { newKey, seededTenant, sfbAppId, testCertificates, truth } from '../../graph/test/entra-port-contract'
-import { msolEntra } from '../src/msol-entra'
+import { addKeyKeepingEvery, msolThroughDoor } from './msol-door'
 
 const pwsh = pwshTestGate()
 
@@ -34,33 +33,12 @@ const certificateKeys = (tenant: FakeTenant) =>
 const bytesOf = (keys: { key: string | null }[]) => keys.map((key) => key.key).sort()
 
 describe.runIf(pwsh.run)('msolEntra with credentials other than certificates', () => {
-  let door: FakeExchangeServer | null = null
+  const door = msolThroughDoor(pwsh.executable)
   let tenant: FakeTenant
-  const cleanup: (() => Promise<void>)[] = []
-  afterEach(async () => {
-    for (const step of cleanup.splice(0)) await step()
-    await door?.close()
-    door = null
-  })
-
-  const log: string[] = []
-  const retried = () => log.some((line) => line.includes('retrying once in a fresh process'))
 
   async function open() {
-    log.length = 0
     tenant = tenantWithSymmetricKey()
-    door = await startFakeExchangeServer(tenant)
-    const entra = msolEntra({
-      executable: pwsh.executable,
-      allowCore: true,
-      modulePath: door.modulePath,
-      env: { ...process.env, TEAMS_OAUTH_FAKE_URL: door.url },
-      onDebug: (line) => log.push(line),
-    })
-    cleanup.push(() => entra.close())
-    const read = await entra.getServicePrincipal(sfbAppId)
-    if (!read) throw new Error('seeded service principal not found')
-    return { entra, read }
+    return door.openEntra(tenant)
   }
 
   it('reads only the certificate keys', async () => {
@@ -73,11 +51,9 @@ describe.runIf(pwsh.run)('msolEntra with credentials other than certificates', (
 
   it('adds a certificate next to a Symmetric credential and keeps every key', async () => {
     const { entra, read } = await open()
-    const before = truth(tenant, sfbAppId)
-    await entra.setKeyCredentials(read.id, [...read.keyCredentials.map(keepKey), newKey()])
-    const after = truth(tenant, sfbAppId)
-    expect(after?.keyCredentials).toHaveLength(4)
-    for (const key of before?.keyCredentials ?? []) expect(after?.keyCredentials).toContainEqual(key)
+    await addKeyKeepingEvery(entra, tenant, read)
+    expect(certificateKeys(tenant)).toHaveLength(3)
+    expect(truth(tenant, sfbAppId)?.keyCredentials).toContainEqual(symmetric)
   })
 
   it('removes a certificate left out and never the Symmetric credential', async () => {
@@ -97,7 +73,7 @@ describe.runIf(pwsh.run)('msolEntra with credentials other than certificates', (
     // call 1 reads the keys, call 2 adds the new certificate, call 3 removes the old one
     tenant.faults.killSession({ atCall: 3 })
     await entra.setKeyCredentials(read.id, [current as KeyCredentialWrite, newKey()])
-    expect(retried()).toBe(true)
+    expect(door.crashRetries()).toBe(1)
     const after = truth(tenant, sfbAppId)?.keyCredentials ?? []
     expect(after).toContainEqual(symmetric)
     expect(after).toContainEqual(before.find((key) => key.keyId === current?.keyId))
@@ -114,7 +90,7 @@ describe.runIf(pwsh.run)('msolEntra with credentials other than certificates', (
     // the restore dies after re-adding the old certificate, before removing the next one
     tenant.faults.killSession({ atCall: 3 })
     await entra.setKeyCredentials(backup.id, kept)
-    expect(retried()).toBe(true)
+    expect(door.crashRetries()).toBe(1)
     expect(shape()).toEqual(before)
     const restored = certificateKeys(tenant).find(
       (key) => key.key === Buffer.from(testCertificates.old.der).toString('base64'),

@@ -2,9 +2,46 @@ import type { CmdletValue } from '../ports'
 
 /** PowerShell's five single-quote characters: ' ‘ ’ ‚ ‛. Inside a single-quoted literal each is doubled. */
 const singleQuotes = /['\u2018\u2019\u201A\u201B]/g
+const singleQuote = /^['\u2018\u2019\u201A\u201B]$/
 
-/** The one quoting function for every literal of the exported script: a single-quoted, verbatim string. */
-export const quote = (value: string): string => `'${value.replace(singleQuotes, (q) => q + q)}'`
+/**
+ * The bytes Windows-1252 reads as a single quote (0x82 ‚, 0x91 ‘, 0x92 ’; the other Windows ANSI code
+ * pages, 1250 to 1258, read them so too). Windows PowerShell 5.1 reads a script without a BOM in the
+ * ANSI code page, where a character whose UTF-8 bytes hold one (В is D0 92: Ð’) ends the literal.
+ */
+const ansiQuoteBytes = new Set([0x82, 0x91, 0x92])
+const utf8 = new TextEncoder()
+const loneSurrogate = /^[\uD800-\uDFFF]$/
+
+/** A character that cannot stand as itself in a literal: part of its UTF-8 reads as a quote, or it has no UTF-8. */
+const needsEscape = (c: string): boolean =>
+  c.codePointAt(0)! > 0x7f &&
+  (loneSurrogate.test(c) || utf8.encode(c).some((byte) => ansiQuoteBytes.has(byte)))
+
+/** \uXXXX for each UTF-16 unit of the character (a surrogate pair is two). */
+const escaped = (c: string) =>
+  c
+    .split('')
+    .map((unit) => `\\u${unit.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`)
+    .join('')
+
+/**
+ * The one quoting function for every literal teams-oauth prints as PowerShell: a verbatim string,
+ * single-quoted, each of the five single quotes doubled. Its text stays one string, holding no code,
+ * when its UTF-8 is read in Windows-1252 as well: a character that would read as a quote there (or a
+ * lone surrogate) is written \uXXXX instead, and the literal read back by [regex]::Unescape, with \
+ * written \\ (PowerShell 5.1 has no escape for a character inside a literal).
+ */
+export function quote(value: string): string {
+  const characters = [...value]
+  if (!characters.some(needsEscape)) return `'${value.replace(singleQuotes, (q) => q + q)}'`
+  const text = characters.map((c) => {
+    if (c === '\\') return '\\\\'
+    if (needsEscape(c)) return escaped(c)
+    return singleQuote.test(c) ? c + c : c
+  })
+  return `([regex]::Unescape('${text.join('')}'))`
+}
 
 /** A value as a PowerShell expression (literals only: strings quoted, no expansion anywhere). */
 export function psValue(value: CmdletValue): string {
