@@ -272,6 +272,7 @@ export function defaultState(now: Date = new Date(), ids?: OrganisationIds): Fak
       enabled: true,
       guid: deterministicGuid('roleAssignment', domain, `${role}-${hybridAccount}`.toLowerCase()),
     })),
+    roleGroups: [],
     partnerApplications: [
       {
         name: 'Exchange Online',

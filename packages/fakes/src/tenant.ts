@@ -30,7 +30,7 @@ import {
   exchangeError,
   throttledByPolicy,
 } from './exchange-errors'
-import { mailboxObject } from './exchange-model'
+import { mailboxObject } from './exchange-objects'
 import { type FaultHooks, type FaultSwitches, Faults, type GraphFault, type LostAnswer } from './faults'
 import { msolCmdlets, msolError } from './msol-cmdlets'
 import { type FakeSeed, stateFromSeed } from './seed'
