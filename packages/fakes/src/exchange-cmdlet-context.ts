@@ -1,6 +1,6 @@
 import type { CmdletObject } from '@teams-oauth/core'
 import type { BoundParameters } from './binding'
-import { exchangeError, objectNotFound } from './exchange-errors'
+import { exchangeError, objectAlreadyExists, objectNotFound, parameterBindingError } from './exchange-errors'
 import { deterministicGuid } from './ids'
 import type { ExchangeState } from './state'
 
@@ -39,6 +39,22 @@ export function notFound(ctx: CmdletContext, identity: string): Error {
 /** A new object's Guid: fixed per organisation and name (for determinism), unlike any other organisation's. */
 export const createdGuid = (state: ExchangeState, kind: string, name: string) =>
   deterministicGuid(kind, state.organization.guid, name.toLowerCase())
+
+/** PowerShell's refusal of a value its parameter's type cannot take. */
+export function cannotConvert(
+  ctx: Pick<CmdletContext, 'cmdlet'>,
+  parameter: string,
+  value: string,
+  type: string,
+  id = 'CannotConvertArgumentNoMessage',
+): Error {
+  return parameterBindingError(
+    ctx.cmdlet,
+    id,
+    `Cannot bind parameter '${parameter}'. Cannot convert value "${value}" to type "${type}".`,
+    parameter,
+  )
+}
 
 type Find<T> = (state: ExchangeState, identity: string) => T | null
 
@@ -79,6 +95,38 @@ export function removeHandler<T extends { name: string }>(
   }
 }
 
+/**
+ * A Set-* of the object -Identity names: `check` may refuse before anything changes, and returns what
+ * else the write applies; the parameters in `fields` are copied onto the object, -Name (if listed) last.
+ */
+export function setHandler<T extends { name: string }>(
+  find: Find<T>,
+  fields: Settable,
+  check?: (ctx: CmdletContext, item: T) => (() => void) | undefined,
+): Handler {
+  return (ctx) => {
+    const item = existing(ctx, find)
+    const more = check?.(ctx, item)
+    ctx.write(item.name, () => {
+      more?.()
+      assignParameters(ctx, item, fields)
+    })
+    return []
+  }
+}
+
+/** Refuses a -Name that another object already has (a rename to the object's own name is no rename). */
+export function assertRenameFree(
+  ctx: CmdletContext,
+  item: { name: string },
+  taken: (name: string) => boolean,
+  dn: (name: string) => string,
+): void {
+  const rename = ctx.params.string('Name')
+  if (rename === undefined || rename.toLowerCase() === item.name.toLowerCase() || !taken(rename)) return
+  throw objectAlreadyExists(ctx.cmdlet, dn(rename), ctx.domainController)
+}
+
 /** A Set-* parameter copied onto the model's property of the same name (its first letter lower case). */
 type Settable = Record<string, 'string' | 'boolean'>
 
@@ -86,7 +134,7 @@ type Settable = Record<string, 'string' | 'boolean'>
  * Copies each given parameter of `fields` onto `target`; call it inside ctx.write. Parameters not
  * given leave their property as it is.
  */
-export function assignParameters<T extends object>(ctx: CmdletContext, target: T, fields: Settable): void {
+function assignParameters<T extends object>(ctx: CmdletContext, target: T, fields: Settable): void {
   const record = target as Record<string, unknown>
   for (const [parameter, type] of Object.entries(fields)) {
     const value = type === 'boolean' ? ctx.params.boolean(parameter) : ctx.params.string(parameter)

@@ -1,4 +1,10 @@
-import { type CmdletContext, type Handler, notFound, required } from './exchange-cmdlet-context'
+import {
+  type CmdletContext,
+  cannotConvert,
+  type Handler,
+  notFound,
+  required,
+} from './exchange-cmdlet-context'
 import { exchangeError, parameterBindingError } from './exchange-errors'
 import { findMailbox } from './exchange-model'
 import {
@@ -68,11 +74,11 @@ function sharingFlags(ctx: CmdletContext): string | null {
   const canonical = flags.map((flag) => {
     const found = known.find((k) => k.toLowerCase() === flag.toLowerCase())
     if (!found) {
-      throw parameterBindingError(
-        ctx.cmdlet,
-        'CannotConvertArgumentNoMessage',
-        `Cannot bind parameter 'SharingPermissionFlags'. Cannot convert value "${flag}" to type "Microsoft.Exchange.Data.Storage.Management.MailboxFolderPermissionFlags".`,
+      throw cannotConvert(
+        ctx,
         'SharingPermissionFlags',
+        flag,
+        'Microsoft.Exchange.Data.Storage.Management.MailboxFolderPermissionFlags',
       )
     }
     return found

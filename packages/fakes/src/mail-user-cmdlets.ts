@@ -1,14 +1,15 @@
 import {
-  assignParameters,
+  assertRenameFree,
   type CmdletContext,
+  cannotConvert,
   createdGuid,
-  existing,
   getHandler,
   type Handler,
   removeHandler,
   required,
+  setHandler,
 } from './exchange-cmdlet-context'
-import { exchangeError, objectAlreadyExists, parameterBindingError } from './exchange-errors'
+import { exchangeError, objectAlreadyExists } from './exchange-errors'
 import { findMailUser, recipientDn } from './exchange-model'
 import { mailUserObject } from './exchange-objects'
 import { forgetMember } from './role-group-cmdlets'
@@ -21,23 +22,21 @@ const aliasFrom = (name: string) => name.replace(/[^A-Za-z0-9!#$%&'*+\-/=?^_`{|}
 function proxyAddress(ctx: CmdletContext, value: string): string {
   const match = /^(?:(smtp):)?([^\s@:]+@[^\s@]+\.[^\s@]+)$/i.exec(value.trim())
   if (!match) {
-    throw parameterBindingError(
-      ctx.cmdlet,
-      'CannotConvertArgumentNoMessage,Microsoft.Exchange.Management.RecipientTasks',
-      `Cannot bind parameter 'ExternalEmailAddress'. Cannot convert value "${value}" to type "Microsoft.Exchange.Data.ProxyAddress".`,
+    throw cannotConvert(
+      ctx,
       'ExternalEmailAddress',
+      value,
+      'Microsoft.Exchange.Data.ProxyAddress',
+      'CannotConvertArgumentNoMessage,Microsoft.Exchange.Management.RecipientTasks',
     )
   }
   return `SMTP:${match[2]}`
 }
 
-function assertNameFree(ctx: CmdletContext, name: string) {
-  const { state } = ctx
-  const taken =
-    state.mailUsers.some((u) => u.name.toLowerCase() === name.toLowerCase()) ||
-    state.mailboxes.some((m) => m.name.toLowerCase() === name.toLowerCase())
-  if (taken) throw objectAlreadyExists(ctx.cmdlet, recipientDn(state, name), ctx.domainController)
-}
+/** A recipient's name is unique among mail users and mailboxes alike. */
+const nameTaken = (state: ExchangeState, name: string) =>
+  state.mailUsers.some((u) => u.name.toLowerCase() === name.toLowerCase()) ||
+  state.mailboxes.some((m) => m.name.toLowerCase() === name.toLowerCase())
 
 function assertAddressFree(ctx: CmdletContext, address: string) {
   const lower = address.toLowerCase()
@@ -63,7 +62,8 @@ function uniqueAlias(state: ExchangeState, wanted: string): string {
 const newMailUser: Handler = (ctx) => {
   const { state, params } = ctx
   const name = required(ctx, 'Name')
-  assertNameFree(ctx, name)
+  if (nameTaken(state, name))
+    throw objectAlreadyExists(ctx.cmdlet, recipientDn(state, name), ctx.domainController)
   const external = params.string('ExternalEmailAddress')
   const address = external
     ? proxyAddress(ctx, external)
@@ -82,24 +82,25 @@ const newMailUser: Handler = (ctx) => {
   return [mailUserObject(state, user)]
 }
 
-const setMailUser: Handler = (ctx) => {
-  const { params } = ctx
-  const user = existing(ctx, findMailUser)
-  const rename = params.string('Name')
-  if (rename !== undefined && rename.toLowerCase() !== user.name.toLowerCase()) assertNameFree(ctx, rename)
-  const external = params.string('ExternalEmailAddress')
-  const address = external === undefined ? undefined : proxyAddress(ctx, external)
-  ctx.write(user.name, () => {
-    assignParameters(ctx, user, {
-      HiddenFromAddressListsEnabled: 'boolean',
-      DisplayName: 'string',
-      Alias: 'string',
-    })
-    if (address !== undefined) user.externalEmailAddress = address
-    if (rename !== undefined) user.name = rename
-  })
-  return []
-}
+const setMailUser = setHandler(
+  findMailUser,
+  { HiddenFromAddressListsEnabled: 'boolean', DisplayName: 'string', Alias: 'string', Name: 'string' },
+  (ctx, user) => {
+    if (ctx.params.string('Name')?.toLowerCase() !== user.name.toLowerCase())
+      assertRenameFree(
+        ctx,
+        user,
+        (name) => nameTaken(ctx.state, name),
+        (name) => recipientDn(ctx.state, name),
+      )
+    const external = ctx.params.string('ExternalEmailAddress')
+    if (external === undefined) return undefined
+    const address = proxyAddress(ctx, external)
+    return () => {
+      user.externalEmailAddress = address
+    }
+  },
+)
 
 export const mailUserCmdlets: Record<string, Handler> = {
   'New-MailUser': newMailUser,

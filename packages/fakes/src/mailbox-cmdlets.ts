@@ -1,4 +1,11 @@
-import { type CmdletContext, existing, getHandler, type Handler, notFound } from './exchange-cmdlet-context'
+import {
+  type CmdletContext,
+  cannotConvert,
+  existing,
+  getHandler,
+  type Handler,
+  notFound,
+} from './exchange-cmdlet-context'
 import { exchangeError, parameterBindingError } from './exchange-errors'
 import { findMailbox } from './exchange-model'
 import { casMailboxObject, mailboxObject } from './exchange-objects'
@@ -41,12 +48,7 @@ function resultSize(ctx: Pick<CmdletContext, 'params' | 'cmdlet'>): number {
   if (value.toLowerCase() === 'unlimited') return Number.POSITIVE_INFINITY
   const n = Number(value)
   if (!Number.isInteger(n) || n < 1)
-    throw parameterBindingError(
-      ctx.cmdlet,
-      'CannotConvertArgumentNoMessage',
-      `Cannot bind parameter 'ResultSize'. Cannot convert value "${value}" to type "Microsoft.Exchange.Data.Unlimited\`1[System.UInt32]".`,
-      'ResultSize',
-    )
+    throw cannotConvert(ctx, 'ResultSize', value, 'Microsoft.Exchange.Data.Unlimited`1[System.UInt32]')
   return n
 }
 

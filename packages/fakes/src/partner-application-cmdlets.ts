@@ -1,13 +1,13 @@
 import {
-  assignParameters,
+  assertRenameFree,
   type CmdletContext,
   createdGuid,
-  existing,
   getHandler,
   type Handler,
   notFound,
   removeHandler,
   required,
+  setHandler,
 } from './exchange-cmdlet-context'
 import { objectAlreadyExists } from './exchange-errors'
 import { configurationDn, findPartnerApplication, findRecipient } from './exchange-model'
@@ -50,31 +50,31 @@ const newPartnerApplication: Handler = (ctx) => {
   return [partnerApplicationObject(state, app)]
 }
 
-const setPartnerApplication: Handler = (ctx) => {
-  const { state, params } = ctx
-  const app = existing(ctx, findPartnerApplication)
-  const rename = params.string('Name')
-  if (
-    rename !== undefined &&
-    rename.toLowerCase() !== app.name.toLowerCase() &&
-    findPartnerApplication(state, rename)
-  ) {
-    throw objectAlreadyExists(ctx.cmdlet, partnerApplicationDn(state, rename), ctx.domainController)
-  }
-  const linked = linkedAccountName(ctx)
-  ctx.write(app.name, () => {
-    assignParameters(ctx, app, {
-      Enabled: 'boolean',
-      ApplicationIdentifier: 'string',
-      Realm: 'string',
-      AuthMetadataUrl: 'string',
-      AccountType: 'string',
-    })
-    if (linked !== undefined) app.linkedAccount = linked
-    if (rename !== undefined) app.name = rename
-  })
-  return []
-}
+const setPartnerApplication = setHandler(
+  findPartnerApplication,
+  {
+    Enabled: 'boolean',
+    ApplicationIdentifier: 'string',
+    Realm: 'string',
+    AuthMetadataUrl: 'string',
+    AccountType: 'string',
+    Name: 'string',
+  },
+  (ctx, app) => {
+    const { state } = ctx
+    assertRenameFree(
+      ctx,
+      app,
+      (name) => findPartnerApplication(state, name) !== null,
+      (name) => partnerApplicationDn(state, name),
+    )
+    const linked = linkedAccountName(ctx)
+    if (linked === undefined) return undefined
+    return () => {
+      app.linkedAccount = linked
+    }
+  },
+)
 
 export const partnerApplicationCmdlets: Record<string, Handler> = {
   'New-PartnerApplication': newPartnerApplication,

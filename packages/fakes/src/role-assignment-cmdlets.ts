@@ -1,5 +1,4 @@
 import {
-  assignParameters,
   type CmdletContext,
   createdGuid,
   existing,
@@ -9,6 +8,7 @@ import {
   removeHandler,
   required,
   sameText,
+  setHandler,
 } from './exchange-cmdlet-context'
 import { objectAlreadyExists } from './exchange-errors'
 import {
@@ -136,11 +136,7 @@ const getManagementRoleAssignment: Handler = (ctx) => {
  * Enabled is modelled; the scope parameters bind (so calls that use them fail or pass as Exchange's
  * binding would) but the model keeps no write scopes, so they change nothing it reports.
  */
-const setManagementRoleAssignment: Handler = (ctx) => {
-  const assignment = existing(ctx, findRoleAssignment)
-  ctx.write(assignment.name, () => assignParameters(ctx, assignment, { Enabled: 'boolean' }))
-  return []
-}
+const setManagementRoleAssignment = setHandler(findRoleAssignment, { Enabled: 'boolean' })
 
 export const roleAssignmentCmdlets: Record<string, Handler> = {
   'New-ManagementRoleAssignment': newManagementRoleAssignment,
