@@ -301,7 +301,7 @@ function isRefusal(error: unknown, cmdlet: string): boolean {
 
 type Outcome = 'ok' | 'refused'
 
-/** Runs one operation: 'ok' or 'refused' (Exchange's, MSOnline's or Graph's own refusal); anything else is a crash, and throws. */
+/** Runs one operation: 'ok', or 'refused' by Exchange or MSOnline; any other exception (a key write's included) is a crash, and throws. */
 async function perform(tenant: FakeTenant, op: Operation): Promise<Outcome> {
   let outcome: Outcome = 'ok'
   if (op.kind === 'addKey' || op.kind === 'dropKeys') {
