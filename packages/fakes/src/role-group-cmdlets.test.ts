@@ -1,19 +1,11 @@
-import { roleAssignmentObject, TeamsOAuthError } from '@teams-oauth/core'
+import { roleAssignmentObject } from '@teams-oauth/core'
 import { describe, expect, it } from 'vitest'
+import { cmdletFailure } from '../test/cmdlet-failure'
 import { scenarios } from './seed'
 import { createFakeTenant, type FakeTenant } from './tenant'
 
 const run = (tenant: FakeTenant, cmdlet: string, params: Record<string, string | string[] | boolean> = {}) =>
   tenant.invokeCmdlet({ cmdlet, params })
-
-async function refusal(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(TeamsOAuthError)
-  return (error as TeamsOAuthError).data
-}
 
 describe('role groups', () => {
   it('New-RoleGroup assigns each of -Roles to the group and prints it as Get-RoleGroup does', async () => {
@@ -51,18 +43,20 @@ describe('role groups', () => {
     const tenant = createFakeTenant()
     await run(tenant, 'New-RoleGroup', { Name: 'App Accounts' })
     const before = tenant.state()
-    expect(await refusal(run(tenant, 'New-RoleGroup', { Name: 'app accounts' }))).toMatchObject({
+    expect(await cmdletFailure(run(tenant, 'New-RoleGroup', { Name: 'app accounts' }))).toMatchObject({
       reason: 'ADObjectAlreadyExistsException',
       fullyQualifiedErrorId: expect.stringMatching(
         /,Microsoft\.Exchange\.Management\.RbacTasks\.NewRoleGroup$/,
       ),
     })
     expect(
-      await refusal(run(tenant, 'New-RoleGroup', { Name: 'Other', Roles: ['NoSuchRole'] })),
+      await cmdletFailure(run(tenant, 'New-RoleGroup', { Name: 'Other', Roles: ['NoSuchRole'] })),
     ).toMatchObject({
       reason: 'ManagementObjectNotFoundException',
     })
-    expect(await refusal(run(tenant, 'New-RoleGroup', { Name: 'Other', Members: ['ghost'] }))).toMatchObject({
+    expect(
+      await cmdletFailure(run(tenant, 'New-RoleGroup', { Name: 'Other', Members: ['ghost'] })),
+    ).toMatchObject({
       reason: 'ManagementObjectNotFoundException',
       message:
         'Couldn\'t find object "ghost". Please make sure that it was spelled correctly or specify a different object.',
@@ -77,7 +71,7 @@ describe('role groups', () => {
     const [group] = await run(tenant, 'Get-RoleGroup', { Identity: 'App Accounts' })
     expect(group?.Members).toEqual(['contoso.com/Users/Alice Wood'])
     expect(
-      await refusal(run(tenant, 'Add-RoleGroupMember', { Identity: 'App Accounts', Member: 'alice' })),
+      await cmdletFailure(run(tenant, 'Add-RoleGroupMember', { Identity: 'App Accounts', Member: 'alice' })),
     ).toMatchObject({
       reason: 'MemberAlreadyExistsException',
       category: 'NotSpecified',
