@@ -11,7 +11,8 @@ import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { auditDelegates } from '@teams-oauth/core'
 import { connectExchangePool } from '@teams-oauth/exchange'
-import { createFakeTenant, scenarios, startFakeExchangeServer } from '@teams-oauth/fakes'
+import { createFakeTenant, scenarios } from '@teams-oauth/fakes'
+import { startFakeExchangeServer } from '@teams-oauth/fakes/pwsh'
 import { locatePwsh } from '@teams-oauth/powershell'
 
 const args = process.argv.slice(2)

@@ -13,7 +13,8 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { apply, buildRunbook, plan, psCall, quote } from '@teams-oauth/core'
 import { connectExchange } from '@teams-oauth/exchange'
-import { createFakeTenant, startFakeExchangeServer } from '@teams-oauth/fakes'
+import { createFakeTenant } from '@teams-oauth/fakes'
+import { startFakeExchangeServer } from '@teams-oauth/fakes/pwsh'
 import { locatePwsh } from '@teams-oauth/powershell'
 
 const runsFlag = process.argv.indexOf('--runs')

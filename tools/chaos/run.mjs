@@ -11,7 +11,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createFakeTenant, startFakeGraphServer } from '@teams-oauth/fakes'
+import { createFakeTenant } from '@teams-oauth/fakes'
+import { startFakeGraphServer } from '@teams-oauth/fakes/graph'
 import { locatePwsh } from '@teams-oauth/powershell'
 
 const flag = (name, fallback) => {

@@ -15,9 +15,11 @@ export async function runReadmeExample(
 ): Promise<unknown[][]> {
   let text = await readFile(join(root, readme), 'utf8')
   if (options.after) text = text.slice(text.indexOf(options.after))
+  // `@teams-oauth/<package>` is its src/index.ts, a subpath door `@teams-oauth/<package>/<name>` its src/<name>.ts
   const code = (/```ts\n([\s\S]*?)```/.exec(text)?.[1] ?? '').replace(
-    /'@teams-oauth\/([a-z]+)'/g,
-    (_, name: string) => JSON.stringify(join(root, 'packages', name, 'src', 'index.ts')),
+    /'@teams-oauth\/([a-z]+)(?:\/([a-z-]+))?'/g,
+    (_, name: string, door: string | undefined) =>
+      JSON.stringify(join(root, 'packages', name, 'src', `${door ?? 'index'}.ts`)),
   )
   if (!code)
     throw new Error(`${readme} has no TypeScript example${options.after ? ` after ${options.after}` : ''}`)

@@ -75,7 +75,7 @@ export async function openTargets(options: TargetOptions, io: CliIO): Promise<Op
     if (options.exchange === 'fake') exchange = fake!.tenant.exchange
     else if (options.exchange === 'fake-pwsh') {
       // The fake organisation behind the PowerShell stand-in, driven by the real adapter through a real pwsh.
-      const { startFakeExchangeServer } = await import('@teams-oauth/fakes')
+      const { startFakeExchangeServer } = await import('@teams-oauth/fakes/pwsh')
       const { connectExchange } = await import('@teams-oauth/exchange')
       const { locatePwsh } = await import('@teams-oauth/powershell')
       const door = await startFakeExchangeServer(fake!.tenant)

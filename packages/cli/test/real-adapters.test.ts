@@ -1,11 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import {
-  createFakeTenant,
-  type FakeGraphServer,
-  makeTestCertificate,
-  startFakeGraphServer,
-} from '@teams-oauth/fakes'
+import { createFakeTenant, makeTestCertificate } from '@teams-oauth/fakes'
+import { type FakeGraphServer, startFakeGraphServer } from '@teams-oauth/fakes/graph'
 import { pwshTestGate } from '@teams-oauth/powershell'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli, stateOf, tempDir } from './run-cli'

@@ -8,7 +8,7 @@ import { tempDir } from './run-cli'
 const cli = fileURLToPath(new URL('..', import.meta.url))
 const repository = resolve(cli, '../..')
 const bin = join(cli, 'bin/teams-oauth.js')
-const moduleLog = pathToFileURL(join(cli, 'test/startup-module-log.mjs')).href
+const moduleLog = pathToFileURL(join(repository, 'tools/test-support/module-log.mjs')).href
 
 /** What only the commands that touch the systems need; none of it may load for `--version` or `--help`. */
 const heavy = [

@@ -40,8 +40,9 @@ export async function apply(
   // refused before the first change: an edited journal, or one of another organisation or tenant
   checkJournal(journal)
   await bindJournal(journal, targets)
-  const save = async () => {
-    sealJournal(journal)
+  // `from`: the first entry changed since the last save (the ones before it are sealed already)
+  const save = async (from = 0) => {
+    sealJournal(journal, from)
     await options.onJournal?.(journal)
   }
   // what an earlier run sent but never heard back about is read back first
@@ -79,7 +80,7 @@ export async function apply(
         if (unconfirmed) current.unconfirmed = true
         else delete current.unconfirmed
         current.undo = undoOf(current, journal.entries)
-        await save()
+        await save(journal.entries.indexOf(current))
       }
       try {
         const readBefore = kind.before ? await kind.before(step, action, context) : null

@@ -1,5 +1,7 @@
+/// <reference path="../../../types/node-forge-asn1.d.ts" />
 import { createHash, X509Certificate } from 'node:crypto'
-import forge from 'node-forge'
+import type forge from 'node-forge'
+import asn1 from 'node-forge/lib/asn1.js'
 import type { CertificateRef } from './actions'
 import { TeamsOAuthError } from './errors'
 
@@ -54,14 +56,14 @@ const toBinary = (bytes: Uint8Array): string => Buffer.from(bytes).toString('bin
 
 /** The certificates inside a PKCS#7 SignedData (a .p7b), as DER, without parsing their keys (EC works too). */
 function certificatesFromPkcs7(der: Uint8Array): Uint8Array[] {
-  const contentInfo = forge.asn1.fromDer(toBinary(der))
+  const contentInfo = asn1.fromDer(toBinary(der))
   const explicit = (contentInfo.value as forge.asn1.Asn1[])[1]
   const signedData = (explicit?.value as forge.asn1.Asn1[] | undefined)?.[0]
   const certificates = (signedData?.value as forge.asn1.Asn1[] | undefined)?.find(
-    (node) => node.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC && node.type === 0,
+    (node) => node.tagClass === asn1.Class.CONTEXT_SPECIFIC && node.type === 0,
   )
   if (!certificates) throw invalid('the PKCS#7 file holds no certificate')
-  return (certificates.value as forge.asn1.Asn1[]).map((node) => toBytes(forge.asn1.toDer(node).getBytes()))
+  return (certificates.value as forge.asn1.Asn1[]).map((node) => toBytes(asn1.toDer(node).getBytes()))
 }
 
 const pemBlocks = (text: string): { label: string; der: Uint8Array }[] =>

@@ -1,5 +1,6 @@
 import { type AuditScope, auditDelegates, type DelegateFinding, type ExchangePort } from '@teams-oauth/core'
-import { createFakeTenant, type FakeTenant, scenarios, startFakeExchangeServer } from '@teams-oauth/fakes'
+import { createFakeTenant, type FakeTenant, scenarios } from '@teams-oauth/fakes'
+import { startFakeExchangeServer } from '@teams-oauth/fakes/pwsh'
 import { pwshTestGate } from '@teams-oauth/powershell'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connectExchange } from '../src/connect'

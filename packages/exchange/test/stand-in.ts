@@ -1,10 +1,9 @@
+import { createFakeTenant, type FakeTenant } from '@teams-oauth/fakes'
 import {
-  createFakeTenant,
   type FakeExchangeServer,
-  type FakeTenant,
   type PwshDoorTenant,
   startFakeExchangeServer,
-} from '@teams-oauth/fakes'
+} from '@teams-oauth/fakes/pwsh'
 import { afterAll, beforeAll } from 'vitest'
 import { connectExchange, type ExchangeConnectionPort } from '../src/connect'
 

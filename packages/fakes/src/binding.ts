@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs'
 import type { CmdletValue } from '@teams-oauth/core'
-import reference from '../cmdlet-reference.json'
 import { parameterBindingError } from './exchange-errors'
+import { packageFile } from './package-file'
 
 export interface ParameterSpec {
   name: string
@@ -14,8 +15,6 @@ export interface ParameterSetSpec {
 export interface CmdletSpec {
   sets: ParameterSetSpec[]
 }
-
-const cmdlets = (reference as unknown as { cmdlets: Record<string, CmdletSpec> }).cmdlets
 
 /** PowerShell's common parameters: every cmdlet accepts them. */
 const commonParameters = [
@@ -33,36 +32,19 @@ const commonParameters = [
   'ProgressAction',
 ]
 
+let reference: Map<string, { name: string; spec: CmdletSpec }> | undefined
+
 /**
- * Parameter sets the reference lists that exist only in Exchange Online: an on-premises
- * organisation does not have them, so their parameters are unknown here.
+ * The cmdlets the fakes implement, by lower-case name, with their on-premises parameter sets:
+ * cmdlet-parameters.json (generated from cmdlet-reference.json), read at the first call, not at import.
  */
-const cloudOnlySets: Record<string, string[]> = {
-  'New-MailUser': [
-    'EnableRoomMailboxAccount',
-    'FederatedUser',
-    'HVEAccount',
-    'MicrosoftOnlineServicesFederatedUser',
-    'MicrosoftOnlineServicesID',
-  ],
-  'Get-MailUser': ['HVEAccount'],
-  'Set-MailUser': [
-    'EnableLitigationHoldForMigration',
-    'ExcludeFromAllHolds',
-    'ExcludeFromAllOrgHolds',
-    'ExcludeFromOrgHolds',
-    'RecalculateInactiveMailUser',
-    'RemoveComplianceTagHoldApplied',
-    'RemoveDelayHoldApplied',
-    'RemoveDelayReleaseHoldApplied',
-    'RemoveDisabledArchive',
-    'RemoveLitigationHoldEnabled',
-    'RemoveOrphanedHolds',
-    'UnblockForwardSyncPostCrossTenantMigration',
-  ],
-  'New-ManagementRoleAssignment': ['App'],
-  'Set-ManagementRoleAssignment': ['App', 'RecipientGroupScope'],
-  'Get-Mailbox': ['MailboxPlanSet'],
+function cmdlets(): Map<string, { name: string; spec: CmdletSpec }> {
+  if (reference) return reference
+  const { cmdlets: listed } = JSON.parse(readFileSync(packageFile('cmdlet-parameters.json'), 'utf8')) as {
+    cmdlets: Record<string, CmdletSpec>
+  }
+  reference = new Map(Object.entries(listed).map(([name, spec]) => [name.toLowerCase(), { name, spec }]))
+  return reference
 }
 
 /** The cmdlet's on-premises parameter sets as the reference lists them, plus what this build adds. */
@@ -78,23 +60,17 @@ export function cmdletSpec(cmdlet: string, extra: ParameterSpec[] = []): CmdletS
 const specs = new Map<string, CmdletSpec | null>()
 
 function buildSpec(cmdlet: string, extra: ParameterSpec[]): CmdletSpec | null {
-  const name = Object.keys(cmdlets).find((key) => key.toLowerCase() === cmdlet.toLowerCase())
-  const spec = name ? cmdlets[name] : undefined
-  if (!name || !spec) return null
-  const excluded = cloudOnlySets[name] ?? []
-  return {
-    sets: spec.sets
-      .filter((set) => !excluded.includes(set.name))
-      .map((set) => ({ ...set, parameters: [...set.parameters, ...extra] })),
-  }
+  const spec = cmdlets().get(cmdlet.toLowerCase())?.spec
+  if (!spec) return null
+  return { sets: spec.sets.map((set) => ({ ...set, parameters: [...set.parameters, ...extra] })) }
 }
 
 export function canonicalCmdletName(cmdlet: string): string | null {
-  return Object.keys(cmdlets).find((key) => key.toLowerCase() === cmdlet.toLowerCase()) ?? null
+  return cmdlets().get(cmdlet.toLowerCase())?.name ?? null
 }
 
 export function knownCmdlets(): string[] {
-  return Object.keys(cmdlets)
+  return [...cmdlets().values()].map(({ name }) => name)
 }
 
 /** Parameters bound to their canonical names, with typed readers. */

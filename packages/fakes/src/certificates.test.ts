@@ -1,4 +1,5 @@
-import { X509Certificate } from 'node:crypto'
+import { createPublicKey, X509Certificate } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { describeCertificate, makeTestCertificate, tryDescribeBase64Certificate } from './certificates'
 
@@ -28,6 +29,18 @@ describe('makeTestCertificate', () => {
     const a = makeTestCertificate({ subject: 'CN=Same' })
     expect(makeTestCertificate({ subject: 'CN=Same' }).thumbprint).toBe(a.thumbprint)
     expect(makeTestCertificate({ subject: 'CN=Other' }).thumbprint).not.toBe(a.thumbprint)
+  })
+
+  it("signs with the package's fixed test-only keys, so every process makes the same certificates", () => {
+    for (const keyType of ['rsa', 'ec'] as const) {
+      const shipped = createPublicKey(
+        readFileSync(new URL(`../keys/test-only-${keyType}.pem`, import.meta.url)),
+      )
+      const made = new X509Certificate(makeTestCertificate({ subject: 'CN=Fixed', keyType }).der).publicKey
+      expect(made.export({ type: 'spki', format: 'der' })).toEqual(
+        shipped.export({ type: 'spki', format: 'der' }),
+      )
+    }
   })
 
   it('encodes dates after 2049 as generalized time', () => {

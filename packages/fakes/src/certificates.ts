@@ -1,8 +1,17 @@
-import { createHash, generateKeyPairSync, type KeyObject, sign, X509Certificate } from 'node:crypto'
+/// <reference path="../../../types/node-forge-asn1.d.ts" />
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  type KeyObject,
+  sign,
+  X509Certificate,
+} from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { thumbprintOf } from '@teams-oauth/core'
-import forge from 'node-forge'
-
-const { asn1 } = forge
+import type forge from 'node-forge'
+import asn1 from 'node-forge/lib/asn1.js'
+import { packageFile } from './package-file'
 
 /** A certificate as tests and seeds handle it. */
 export interface TestCertificate {
@@ -34,15 +43,18 @@ export function addDays(date: Date, days: number): Date {
   return new Date(date.getTime() + days * dayMs)
 }
 
-// One key pair per kind per process: generating keys is the only slow part.
+/**
+ * The keys every test certificate is signed with: fixed, test-only keys shipped with the package
+ * (keys/test-only-<kind>.pem), read at the first certificate of each kind. Generating an RSA key
+ * instead took longer than everything else `createFakeTenant` does, and fixed keys make the same
+ * options give the same certificate in every process.
+ */
 const keys = new Map<'rsa' | 'ec', { privateKey: KeyObject; publicKey: KeyObject }>()
 function keyPair(kind: 'rsa' | 'ec') {
   let pair = keys.get(kind)
   if (!pair) {
-    pair =
-      kind === 'rsa'
-        ? generateKeyPairSync('rsa', { modulusLength: 2048 })
-        : generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+    const privateKey = createPrivateKey(readFileSync(packageFile(`keys/test-only-${kind}.pem`)))
+    pair = { privateKey, publicKey: createPublicKey(privateKey) }
     keys.set(kind, pair)
   }
   return pair
@@ -83,7 +95,7 @@ function nameAsn1(dn: string): forge.asn1.Asn1 {
             asn1.Class.UNIVERSAL,
             type === 'C' ? asn1.Type.PRINTABLESTRING : asn1.Type.UTF8,
             false,
-            forge.util.encodeUtf8(value),
+            Buffer.from(value, 'utf8').toString('binary'),
           ),
         ]),
       ]),
@@ -107,8 +119,8 @@ function algorithmAsn1(kind: 'rsa' | 'ec'): forge.asn1.Asn1 {
 const cache = new Map<string, TestCertificate>()
 
 /**
- * A self-signed certificate. The same options give the same certificate within a process
- * (the serial number derives from them), so seeds built twice are deep-equal.
+ * A self-signed certificate. The same options give the same certificate (the key is fixed and
+ * the serial number derives from the options), so seeds built twice are deep-equal.
  */
 export function makeTestCertificate(options: TestCertificateOptions = {}): TestCertificate {
   const kind = options.keyType ?? 'rsa'

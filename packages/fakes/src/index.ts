@@ -1,3 +1,5 @@
+// `@teams-oauth/fakes`: the fake tenant, its seeds and scenarios, test certificates. Its doors load apart:
+// `@teams-oauth/fakes/graph` (Graph over msw or loopback HTTP) and `@teams-oauth/fakes/pwsh` (the PowerShell stand-in).
 export {
   describeCertificate,
   makeTestCertificate,
@@ -8,20 +10,6 @@ export {
 export type { ChangeRecord } from './changes'
 export { FakeGraphError, type GraphServicePrincipal } from './entra-model'
 export type { FaultHooks, FaultSwitches, GraphFault } from './faults'
-export {
-  type FakeGraphServer,
-  type GraphDoorStats,
-  type GraphDoorTenant,
-  type GraphHandlers,
-  graphHandlers,
-  startFakeGraphServer,
-} from './graph-handlers'
-export {
-  type FakeExchangeServer,
-  fakeModulePath,
-  type PwshDoorTenant,
-  startFakeExchangeServer,
-} from './pwsh-door'
 export {
   appIds,
   authCertificate,

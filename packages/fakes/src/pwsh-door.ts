@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { fileURLToPath, pathToFileURL } from 'node:url'
 import {
   type CmdletCall,
   type CmdletObject,
@@ -11,6 +10,7 @@ import {
 } from '@teams-oauth/core'
 import { cmdletSpec, knownCmdlets, type ParameterSpec } from './binding'
 import { readBody } from './http-body'
+import { packageFile } from './package-file'
 import { deserializedShapes } from './pwsh-shapes'
 
 /** What the PowerShell door needs of a fake tenant (FakeTenant has all of it). */
@@ -38,11 +38,9 @@ const buildParameters: { cmdlet: string; parameter: ParameterSpec }[] = [
   },
 ]
 
-/** The stand-in module's path: ../pwsh/TeamsOAuth.Fake.psm1 from the built files and from the sources alike. */
+/** The stand-in module's path: the package's pwsh/TeamsOAuth.Fake.psm1. */
 export function fakeModulePath(): string {
-  // import.meta.url in ES modules; the CommonJS build has no import.meta, but has __filename.
-  const here = typeof import.meta.url === 'string' ? import.meta.url : pathToFileURL(__filename).href
-  return fileURLToPath(new URL('../pwsh/TeamsOAuth.Fake.psm1', here))
+  return packageFile('pwsh/TeamsOAuth.Fake.psm1')
 }
 
 /**

@@ -15,6 +15,13 @@ describe('the README examples', () => {
     expect(changes).toBeGreaterThan(0)
   })
 
+  it("fakes' doors example serves the tenant's Graph over loopback HTTP", async () => {
+    const [[status, sameTenant, requests] = []] = await runReadmeExample('packages/fakes/README.md', {
+      after: '## Doors',
+    })
+    expect([status, sameTenant, requests]).toEqual([200, true, 1])
+  })
+
   it("the main README's delegate audit example runs as written and finds the ground truth", async () => {
     const [[counts, truth] = []] = await runReadmeExample('README.md', {
       after: '## Every delegate in the organisation',

@@ -1,4 +1,4 @@
-import { type FakeGraphServer, graphHandlers, startFakeGraphServer } from '@teams-oauth/fakes'
+import { type FakeGraphServer, graphHandlers, startFakeGraphServer } from '@teams-oauth/fakes/graph'
 import { setupServer } from 'msw/node'
 import { afterAll, beforeAll } from 'vitest'
 import { graphEntra } from '../src/graph-entra'

@@ -9,7 +9,8 @@ import {
   type RunEvent,
   type Targets,
 } from '@teams-oauth/core'
-import { type FakeTenant, graphHandlers, makeTestCertificate } from '@teams-oauth/fakes'
+import { type FakeTenant, makeTestCertificate } from '@teams-oauth/fakes'
+import { graphHandlers } from '@teams-oauth/fakes/graph'
 import type { HttpHandler } from 'msw'
 import type { SetupServer } from 'msw/node'
 import { graphEntra } from '../src/graph-entra'

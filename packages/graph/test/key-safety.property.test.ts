@@ -1,5 +1,6 @@
 import { emptyJournal, keepKey, rollback } from '@teams-oauth/core'
-import { createFakeTenant, type FakeTenant, graphHandlers, makeTestCertificate } from '@teams-oauth/fakes'
+import { createFakeTenant, type FakeTenant, makeTestCertificate } from '@teams-oauth/fakes'
+import { graphHandlers } from '@teams-oauth/fakes/graph'
 import fc from 'fast-check'
 import { HttpResponse, http } from 'msw'
 import { setupServer } from 'msw/node'

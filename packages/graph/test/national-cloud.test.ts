@@ -1,4 +1,5 @@
-import { createFakeTenant, graphHandlers } from '@teams-oauth/fakes'
+import { createFakeTenant } from '@teams-oauth/fakes'
+import { graphHandlers } from '@teams-oauth/fakes/graph'
 import { setupServer } from 'msw/node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { graphEntra } from '../src/graph-entra'

@@ -1,5 +1,5 @@
 import type { FakeTenant } from '@teams-oauth/fakes'
-import { type FakeExchangeServer, startFakeExchangeServer } from '@teams-oauth/fakes'
+import { type FakeExchangeServer, startFakeExchangeServer } from '@teams-oauth/fakes/pwsh'
 import { createPowerShellSession, type PowerShellSession, pwshTestGate } from '@teams-oauth/powershell'
 import { afterAll, beforeAll, describe } from 'vitest'
 import { entraPortContract } from '../../graph/test/entra-port-contract'

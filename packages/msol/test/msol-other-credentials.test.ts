@@ -1,10 +1,6 @@
 import { type KeyCredentialWrite, keepKey } from '@teams-oauth/core'
-import {
-  createFakeTenant,
-  type FakeExchangeServer,
-  type FakeTenant,
-  startFakeExchangeServer,
-} from '@teams-oauth/fakes'
+import { createFakeTenant, type FakeTenant } from '@teams-oauth/fakes'
+import { type FakeExchangeServer, startFakeExchangeServer } from '@teams-oauth/fakes/pwsh'
 import { pwshTestGate } from '@teams-oauth/powershell'
 import { afterEach, describe, expect, it } from 'vitest'
 import { newKey, seededTenant, sfbAppId, testCertificates, truth } from '../../graph/test/entra-port-contract'

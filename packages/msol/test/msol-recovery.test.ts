@@ -1,5 +1,6 @@
 import { keepKey } from '@teams-oauth/core'
-import { type FakeExchangeServer, type FakeTenant, startFakeExchangeServer } from '@teams-oauth/fakes'
+import type { FakeTenant } from '@teams-oauth/fakes'
+import { type FakeExchangeServer, startFakeExchangeServer } from '@teams-oauth/fakes/pwsh'
 import { createPowerShellSession, pwshTestGate } from '@teams-oauth/powershell'
 import { afterEach, describe, expect, it } from 'vitest'
 import { newKey, seededTenant, sfbAppId, truth } from '../../graph/test/entra-port-contract'

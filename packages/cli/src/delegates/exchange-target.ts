@@ -42,7 +42,7 @@ export async function openAuditTarget(
     }
   const { locatePwsh } = await import('@teams-oauth/powershell')
   if (target === 'fake-pwsh' && fake) {
-    const { startFakeExchangeServer } = await import('@teams-oauth/fakes')
+    const { startFakeExchangeServer } = await import('@teams-oauth/fakes/pwsh')
     const door = await startFakeExchangeServer(fake.tenant)
     try {
       const pool = await connectExchangePool({

@@ -3,7 +3,9 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { promisify } from 'node:util'
-import { type FakeTenant, startFakeExchangeServer, startFakeGraphServer } from '@teams-oauth/fakes'
+import type { FakeTenant } from '@teams-oauth/fakes'
+import { startFakeGraphServer } from '@teams-oauth/fakes/graph'
+import { startFakeExchangeServer } from '@teams-oauth/fakes/pwsh'
 import { driver, graphStandIn } from './script-stand-ins'
 
 const run = promisify(execFile)

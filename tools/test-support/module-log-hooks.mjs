@@ -1,4 +1,4 @@
-// Loader hooks registered by startup-module-log.mjs: records each resolved ES module URL.
+// Loader hooks registered by module-log.mjs: records each resolved ES module URL.
 import { appendFileSync } from 'node:fs'
 
 let log
