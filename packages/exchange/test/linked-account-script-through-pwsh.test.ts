@@ -31,12 +31,23 @@ describe.runIf(pwsh.run)("the exported script's Exchange steps, through a real p
   afterAll(() => rmSync(folder, { recursive: true, force: true }))
 
   it.each([
-    ['an application already linked to another account', scenarios.linkedToAnotherAccount],
-    ['a fresh organisation', scenarios.fresh],
-  ])('end where apply ends, for %s', async (_name, scenario) => {
-    const current = stand.use(createFakeTenant(scenario()))
+    ['an application already linked to another account', 'teams', scenarios.linkedToAnotherAccount()],
+    ['a fresh organisation', 'teams', scenarios.fresh()],
+    // the role-group rule: a group's disabled assignment is never the one enabled for the account
+    [
+      'an account in a role group whose assignments are disabled',
+      'sfbonline',
+      scenarios.legacyAccountInRoleGroup({ enabled: false }),
+    ],
+    [
+      "an account with its own disabled assignments, listed after its role group's",
+      'sfbonline',
+      scenarios.legacyAccountInRoleGroup({ enabled: false, ownDisabled: true }),
+    ],
+  ] as const)('end where apply ends, for %s', async (_name, profile, seed) => {
+    const current = stand.use(createFakeTenant(seed))
     const seeded = current.state()
-    const runbook = buildRunbook({ profile: 'teams', domain: 'contoso.com' })
+    const runbook = buildRunbook({ profile, domain: 'contoso.com' })
     const path = join(folder, 'exchange.ps1')
     writeFileSync(path, exchangeScript(runbook))
     await stand.connection.session.run({
@@ -48,7 +59,7 @@ describe.runIf(pwsh.run)("the exported script's Exchange steps, through a real p
     await apply(await plan(runbook, reference), reference)
     expect(current.state().exchange).toEqual(reference.state().exchange)
     expect(current.state().exchange.mailUsers.length - seeded.exchange.mailUsers.length).toBe(
-      scenario === scenarios.fresh ? 1 : 0,
+      seeded.exchange.mailUsers.length === 1 ? 1 : 0,
     )
   })
 })

@@ -134,7 +134,6 @@ function ConvertTo-FakeCompiledShape($Shape) {
       $compiled.Type = [string]$enum.type
       $compiled.Values = $values
       $compiled.Flags = $null -ne $enum.PSObject.Properties['flags'] -and [bool]$enum.flags
-      $compiled.TypeNames = [string[]]@("Deserialized.$($enum.type)", 'Deserialized.System.Enum', 'Deserialized.System.ValueType', 'Deserialized.System.Object')
     }
     'object' { $compiled.TypeNames = [string[]]@("Deserialized.$($Shape.type)", 'Deserialized.System.Object') }
     'version' { $compiled.TypeNames = [string[]]@('Deserialized.Microsoft.Exchange.Data.ServerVersion', 'Deserialized.System.Object') }
@@ -158,6 +157,8 @@ function Initialize-FakeShapes($Description) {
     }
   }
 }
+
+$script:DeserializedEnums = [System.Collections.Generic.Dictionary[string, object]]::new([StringComparer]::Ordinal)
 
 # One ToString() per text, made once: a closure holds the text as data (it never becomes code).
 $script:ToStringMethods = [System.Collections.Generic.Dictionary[string, System.Management.Automation.PSScriptMethod]]::new([StringComparer]::Ordinal)
@@ -186,8 +187,18 @@ function ConvertTo-FakeShaped($Value, $Shape) {
         if (-not $Shape.Values.ContainsKey($name)) { throw "The stand-in has no number for $($Shape.Type) '$name': add it to enumShapes in pwsh-shapes.ts." }
         $number = $number -bor $Shape.Values[$name]
       }
-      $enum = [System.Management.Automation.PSObject]::AsPSObject([int]$number)
-      Set-FakeToString $enum $text $Shape.TypeNames
+      $key = [string]$Shape.Type + '|' + $text
+      $enum = $null
+      if (-not $script:DeserializedEnums.TryGetValue($key, [ref]$enum)) {
+        # A genuine deserialized enum, made once per value from the CliXml a remote session sends: its
+        # number is the value, and [string] gives its name, as it does for Exchange's (a ToString method would not).
+        $xml = '<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04"><Obj RefId="0"><TN RefId="0"><T>' +
+          [System.Security.SecurityElement]::Escape([string]$Shape.Type) +
+          '</T><T>System.Enum</T><T>System.ValueType</T><T>System.Object</T></TN><ToString>' +
+          [System.Security.SecurityElement]::Escape($text) + '</ToString><I32>' + [int]$number + '</I32></Obj></Objs>'
+        $enum = [System.Management.Automation.PSSerializer]::Deserialize($xml)
+        $script:DeserializedEnums[$key] = $enum
+      }
       return ,$enum
     }
     'object' {
@@ -232,12 +243,13 @@ function ConvertTo-FakeShaped($Value, $Shape) {
 }
 
 function ConvertTo-FakeDeserialized($Item, $ObjectShape) {
-  $object = [pscustomobject]@{}
+  # through a hashtable, not a PSNoteProperty constructor: a .NET call would unwrap a deserialized enum to its number
+  $properties = [ordered]@{}
   foreach ($property in $Item.PSObject.Properties) {
     $shape = $ObjectShape.Properties[$property.Name]
-    if ($null -eq $shape) { $value = $property.Value } else { $value = ConvertTo-FakeShaped $property.Value $shape }
-    $object.PSObject.Properties.Add([psnoteproperty]::new($property.Name, $value))
+    if ($null -eq $shape) { $properties[$property.Name] = $property.Value } else { $properties[$property.Name] = ConvertTo-FakeShaped $property.Value $shape }
   }
+  $object = [pscustomobject]$properties
   $label = if ($null -ne $Item.PSObject.Properties['Identity']) { [string]$Item.Identity } elseif ($null -ne $Item.PSObject.Properties['Name']) { [string]$Item.Name } else { '' }
   Set-FakeToString $object $label $ObjectShape.TypeNames
   return $object

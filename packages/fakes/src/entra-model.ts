@@ -241,45 +241,27 @@ function sameKeyId(raw: unknown, keyId: string): boolean {
   )
 }
 
+const badRequest = (message: string) => new FakeGraphError(400, 'Request_BadRequest', message)
+const invalidValue = (property: string) =>
+  badRequest(`Invalid value specified for property '${property}' of resource 'KeyCredential'.`)
+
 /** Graph's words for each key problem (400 Bad Request). */
 export function graphKeyError(problem: KeyProblem): FakeGraphError {
   switch (problem.kind) {
     case 'keyMissing':
-      return new FakeGraphError(
-        400,
-        'Request_BadRequest',
-        `Invalid value specified for property 'key' of resource 'KeyCredential'.`,
-      )
+      return invalidValue('key')
     case 'invalidCertificate':
-      return new FakeGraphError(
-        400,
-        'Request_BadRequest',
-        'Invalid certificate: Key value is invalid certificate',
-      )
+      return badRequest('Invalid certificate: Key value is invalid certificate')
     case 'keyNotUpdatable':
-      return new FakeGraphError(
-        400,
-        'Request_BadRequest',
-        `Update to existing credential with KeyId '${problem.keyId}' is not allowed.`,
-      )
+      return badRequest(`Update to existing credential with KeyId '${problem.keyId}' is not allowed.`)
     case 'notMinimal':
-      return new FakeGraphError(
-        400,
-        'Request_BadRequest',
-        `Invalid value specified for property '${problem.property}' of resource 'KeyCredential'.`,
-      )
+      return invalidValue(problem.property)
     case 'invalidProperty':
       if (problem.property === 'usage' || problem.property === 'type') {
-        return new FakeGraphError(
-          400,
-          'Request_BadRequest',
+        return badRequest(
           `The value for the property "${problem.property}" in one of your credentials is invalid. Acceptable values are ${(problem.property === 'usage' ? keyUsages : keyTypes).join(', ')}.`,
         )
       }
-      return new FakeGraphError(
-        400,
-        'Request_BadRequest',
-        `Invalid value specified for property '${problem.property}' of resource 'KeyCredential'.`,
-      )
+      return invalidValue(problem.property)
   }
 }

@@ -2,7 +2,6 @@ import {
   authConfigObject,
   authServerObject,
   casMailboxObject,
-  type ExchangeErrorData,
   exchangeCertificateObject,
   exchangeServerObject,
   isExchangeNotFound,
@@ -15,10 +14,11 @@ import {
   organizationConfigObject,
   partnerApplicationObject,
   roleAssignmentObject,
-  TeamsOAuthError,
+  type TeamsOAuthError,
 } from '@teams-oauth/core'
 import { describe, expect, it } from 'vitest'
 import type { z } from 'zod'
+import { cmdletFailure } from '../test/cmdlet-failure'
 import { knownCmdlets } from './binding'
 import { makeTestCertificate } from './certificates'
 import { exchangeCmdlets } from './exchange-cmdlets'
@@ -30,18 +30,6 @@ type Params = Record<string, string | boolean | string[] | null>
 
 async function run(tenant: ReturnType<typeof createFakeTenant>, cmdlet: string, params: Params = {}) {
   return tenant.invokeCmdlet({ cmdlet, params })
-}
-
-async function failure(promise: Promise<unknown>): Promise<ExchangeErrorData> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected the cmdlet to fail')
-    },
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(TeamsOAuthError)
-  expect((error as TeamsOAuthError).code).toBe('EXCHANGE_CMDLET_FAILED')
-  return (error as TeamsOAuthError).data as ExchangeErrorData
 }
 
 function parsesAll(schema: z.ZodType, objects: unknown[]) {
@@ -58,7 +46,7 @@ describe('coverage of the reference', () => {
 
 describe('parameter binding', () => {
   it('fails an unknown parameter with PowerShell words', async () => {
-    const data = await failure(run(createFakeTenant(), 'Get-MailUser', { Bogus: 'x' }))
+    const data = await cmdletFailure(run(createFakeTenant(), 'Get-MailUser', { Bogus: 'x' }))
     expect(data).toMatchObject({
       cmdlet: 'Get-MailUser',
       message: "A parameter cannot be found that matches parameter name 'Bogus'.",
@@ -69,7 +57,7 @@ describe('parameter binding', () => {
   })
 
   it('fails when a mandatory parameter is missing', async () => {
-    const data = await failure(
+    const data = await cmdletFailure(
       run(createFakeTenant(), 'New-MailUser', { ExternalEmailAddress: 'x@contoso.com' }),
     )
     expect(data.message).toBe(
@@ -82,7 +70,9 @@ describe('parameter binding', () => {
     const tenant = createFakeTenant()
     expect(await tenant.exchange.hasParameter('New-MailUser', 'HVEAccount')).toBe(false)
     expect(await tenant.exchange.hasParameter('New-MailUser', 'DomainController')).toBe(true)
-    const data = await failure(run(tenant, 'Set-MailUser', { Identity: 'x', ExcludeFromAllHolds: true }))
+    const data = await cmdletFailure(
+      run(tenant, 'Set-MailUser', { Identity: 'x', ExcludeFromAllHolds: true }),
+    )
     expect(data.fullyQualifiedErrorId).toBe('NamedParameterNotFound,Set-MailUser')
   })
 
@@ -102,11 +92,11 @@ describe('parameter binding', () => {
     })
     expect(out).toEqual([])
     expect(tenant.changes).toEqual([])
-    await failure(run(tenant, 'Get-MailUser', { Identity: 'X' }))
+    await cmdletFailure(run(tenant, 'Get-MailUser', { Identity: 'X' }))
   })
 
   it('fails a -DomainController that is not one of the organisation', async () => {
-    const data = await failure(
+    const data = await cmdletFailure(
       run(createFakeTenant(), 'Get-MailUser', { DomainController: 'dc99.contoso.com' }),
     )
     expect(data.reason).toBe('SuitabilityDirectoryException')
@@ -114,7 +104,7 @@ describe('parameter binding', () => {
   })
 
   it('names the domain controller asked for in not-found errors', async () => {
-    const data = await failure(
+    const data = await cmdletFailure(
       run(createFakeTenant(), 'Get-MailUser', { Identity: 'nobody', DomainController: 'DC02.contoso.com' }),
     )
     expect(data.message).toBe(
@@ -123,13 +113,13 @@ describe('parameter binding', () => {
   })
 
   it('answers an unknown cmdlet as PowerShell does', async () => {
-    const data = await failure(run(createFakeTenant(), 'Get-Nothing'))
+    const data = await cmdletFailure(run(createFakeTenant(), 'Get-Nothing'))
     expect(data.reason).toBe('CommandNotFoundException')
   })
 
   it('keeps MSOnline cmdlets out of the Exchange port', async () => {
     const tenant = createFakeTenant()
-    await failure(tenant.exchange.invoke({ cmdlet: 'Connect-MsolService', params: {} }))
+    await cmdletFailure(tenant.exchange.invoke({ cmdlet: 'Connect-MsolService', params: {} }))
     await expect(tenant.invokeCmdlet({ cmdlet: 'Connect-MsolService', params: {} })).resolves.toEqual([])
   })
 })
@@ -154,7 +144,7 @@ describe('mail users', () => {
     const tenant = createFakeTenant()
     const params = { Name: 'TeamsScheduler', ExternalEmailAddress: 'ts@contoso.com' }
     await run(tenant, 'New-MailUser', params)
-    const data = await failure(
+    const data = await cmdletFailure(
       run(tenant, 'New-MailUser', { ...params, ExternalEmailAddress: 'other@contoso.com' }),
     )
     expect(data.reason).toBe('ADObjectAlreadyExistsException')
@@ -171,7 +161,7 @@ describe('mail users', () => {
     }
     await expect(run(createFakeTenant(), 'New-MailUser', params)).resolves.toHaveLength(1)
     const old = createFakeTenant(scenarios.noApplicationAccountSwitch())
-    const data = await failure(run(old, 'New-MailUser', params))
+    const data = await cmdletFailure(run(old, 'New-MailUser', params))
     expect(data.fullyQualifiedErrorId).toBe('NamedParameterNotFound,New-MailUser')
     expect(await old.exchange.hasParameter('New-MailUser', 'ApplicationAccount')).toBe(false)
     expect(await createFakeTenant().exchange.hasParameter('new-mailuser', 'applicationaccount')).toBe(true)
@@ -187,7 +177,7 @@ describe('mail users', () => {
       ],
     ).toBe(true)
     await run(tenant, 'Remove-MailUser', { Identity: 'X', Confirm: false })
-    const data = await failure(run(tenant, 'Get-MailUser', { Identity: 'X' }))
+    const data = await cmdletFailure(run(tenant, 'Get-MailUser', { Identity: 'X' }))
     expect(data.reason).toBe('ManagementObjectNotFoundException')
   })
 
@@ -237,19 +227,19 @@ describe('management roles', () => {
     await run(tenant, 'Remove-ManagementRoleEntry', { Identity: 'R\\FindItem' })
     await run(tenant, 'Add-ManagementRoleEntry', { Identity: 'R\\FindItem' })
     expect(await run(tenant, 'Get-ManagementRoleEntry', { Identity: 'R\\FindItem' })).toHaveLength(1)
-    const data = await failure(run(tenant, 'Add-ManagementRoleEntry', { Identity: 'R\\Nonexistent' }))
+    const data = await cmdletFailure(run(tenant, 'Add-ManagementRoleEntry', { Identity: 'R\\Nonexistent' }))
     expect(data.reason).toBe('InvalidOperationException')
   })
 
   it('fails a duplicate role name and a missing parent', async () => {
     const tenant = createFakeTenant()
     await run(tenant, 'New-ManagementRole', { Name: 'R', Parent: 'UserApplication' })
-    const duplicate = await failure(
+    const duplicate = await cmdletFailure(
       run(tenant, 'New-ManagementRole', { Name: 'r', Parent: 'UserApplication' }),
     )
     expect(duplicate.reason).toBe('ADObjectAlreadyExistsException')
     expect(duplicate.message).toContain("The object 'CN=r,CN=Roles,CN=RBAC,CN=Contoso,CN=Microsoft Exchange")
-    const orphan = await failure(run(tenant, 'New-ManagementRole', { Name: 'S', Parent: 'NoSuchRole' }))
+    const orphan = await cmdletFailure(run(tenant, 'New-ManagementRole', { Name: 'S', Parent: 'NoSuchRole' }))
     expect(orphan.reason).toBe('ManagementObjectNotFoundException')
   })
 
@@ -261,13 +251,13 @@ describe('management roles', () => {
       Role: 'TeamsSchedulerRole',
       User: 'TeamsScheduler',
     })
-    const data = await failure(
+    const data = await cmdletFailure(
       run(tenant, 'Remove-ManagementRole', { Identity: 'TeamsSchedulerRole', Confirm: false }),
     )
     expect(data).toMatchObject({ reason: 'InvalidOperationException', category: 'InvalidOperation' })
     await run(tenant, 'Remove-ManagementRoleAssignment', { Identity: String(assignment?.['Name']) })
     await run(tenant, 'Remove-ManagementRole', { Identity: 'TeamsSchedulerRole' })
-    await failure(run(tenant, 'Get-ManagementRole', { Identity: 'TeamsSchedulerRole' }))
+    await cmdletFailure(run(tenant, 'Get-ManagementRole', { Identity: 'TeamsSchedulerRole' }))
   })
 
   it('lists child roles and removes a parent with its children only under -Recurse', async () => {
@@ -278,7 +268,7 @@ describe('management roles', () => {
     expect(children.map((r) => r['Name'])).toEqual(['Child'])
     const tree = await run(tenant, 'Get-ManagementRole', { Identity: 'UserApplication', Recurse: true })
     expect(tree.map((r) => r['Name'])).toEqual(['UserApplication', 'Parent', 'Child'])
-    await failure(run(tenant, 'Remove-ManagementRole', { Identity: 'Parent' }))
+    await cmdletFailure(run(tenant, 'Remove-ManagementRole', { Identity: 'Parent' }))
     await run(tenant, 'Remove-ManagementRole', { Identity: 'Parent', Recurse: true, Confirm: false })
     expect(await run(tenant, 'Get-ManagementRole', { Identity: 'Child*' })).toEqual([])
   })
@@ -286,11 +276,15 @@ describe('management roles', () => {
   it('refuses to remove a built-in role or its entries', async () => {
     const tenant = createFakeTenant()
     expect(
-      (await failure(run(tenant, 'Remove-ManagementRole', { Identity: 'ArchiveApplication' }))).category,
+      (await cmdletFailure(run(tenant, 'Remove-ManagementRole', { Identity: 'ArchiveApplication' })))
+        .category,
     ).toBe('InvalidOperation')
     expect(
-      (await failure(run(tenant, 'Remove-ManagementRoleEntry', { Identity: 'UserApplication\\GetItem' })))
-        .category,
+      (
+        await cmdletFailure(
+          run(tenant, 'Remove-ManagementRoleEntry', { Identity: 'UserApplication\\GetItem' }),
+        )
+      ).category,
     ).toBe('InvalidOperation')
   })
 })
@@ -313,7 +307,7 @@ describe('role assignments', () => {
       RoleAssigneeType: 'User',
       Enabled: true,
     })
-    const data = await failure(
+    const data = await cmdletFailure(
       run(tenant, 'New-ManagementRoleAssignment', {
         Role: 'UserApplication',
         User: 'SfBOnline-ApplicationAccount',
@@ -341,8 +335,10 @@ describe('role assignments', () => {
     const tenant = createFakeTenant()
     const byRole = await run(tenant, 'Get-ManagementRoleAssignment', { Role: 'UserApplication' })
     expect(byRole.every((a) => a['Role'] === 'UserApplication')).toBe(true)
-    await failure(run(tenant, 'New-ManagementRoleAssignment', { Role: 'Nope', User: 'alice' }))
-    await failure(run(tenant, 'New-ManagementRoleAssignment', { Role: 'UserApplication', User: 'ghost' }))
+    await cmdletFailure(run(tenant, 'New-ManagementRoleAssignment', { Role: 'Nope', User: 'alice' }))
+    await cmdletFailure(
+      run(tenant, 'New-ManagementRoleAssignment', { Role: 'UserApplication', User: 'ghost' }),
+    )
   })
 
   it('disables and re-enables an assignment by its name, one write each', async () => {
@@ -387,7 +383,7 @@ describe('role assignments', () => {
       Enabled: false,
     })
     await expect(call).rejects.toSatisfy(isExchangeNotFound)
-    const data = await failure(call)
+    const data = await cmdletFailure(call)
     expect(data).toMatchObject({
       reason: 'ManagementObjectNotFoundException',
       message:
@@ -404,7 +400,7 @@ describe('role assignments', () => {
     const tenant = createFakeTenant()
     const [assignment] = await run(tenant, 'Get-ManagementRoleAssignment')
     const name = String(assignment?.['Name'])
-    const missing = await failure(run(tenant, 'Set-ManagementRoleAssignment', { Enabled: false }))
+    const missing = await cmdletFailure(run(tenant, 'Set-ManagementRoleAssignment', { Enabled: false }))
     expect(missing.fullyQualifiedErrorId).toBe('MissingMandatoryParameter,Set-ManagementRoleAssignment')
     // scope parameters bind (the model keeps no write scopes, so they change nothing it reports)
     await run(tenant, 'Set-ManagementRoleAssignment', {
@@ -417,7 +413,7 @@ describe('role assignments', () => {
       ExclusiveRecipientWriteScope: 'Scope2',
     })
     // one scope per call, as Exchange's parameter sets say
-    const mixed = await failure(
+    const mixed = await cmdletFailure(
       run(tenant, 'Set-ManagementRoleAssignment', {
         Identity: name,
         RecipientRelativeWriteScope: 'Organization',
@@ -452,7 +448,7 @@ describe('partner applications', () => {
     }
     const [app] = await run(tenant, 'New-PartnerApplication', params)
     expect(app).toMatchObject({ Enabled: true, LinkedAccount: 'contoso.com/Users/TeamsScheduler' })
-    const data = await failure(run(tenant, 'New-PartnerApplication', params))
+    const data = await cmdletFailure(run(tenant, 'New-PartnerApplication', params))
     expect(data.message).toContain('already exists')
     expect(data.reason).toBe('ADObjectAlreadyExistsException')
     parsesAll(partnerApplicationObject, await run(tenant, 'Get-PartnerApplication'))
@@ -471,7 +467,7 @@ describe('partner applications', () => {
       (await run(tenant, 'Get-PartnerApplication', { Identity: 'CloudVoicemail' }))[0]?.['Enabled'],
     ).toBe(false)
     await run(tenant, 'Remove-PartnerApplication', { Identity: 'CloudVoicemail', Confirm: false })
-    await failure(run(tenant, 'Get-PartnerApplication', { Identity: 'CloudVoicemail' }))
+    await cmdletFailure(run(tenant, 'Get-PartnerApplication', { Identity: 'CloudVoicemail' }))
   })
 })
 
@@ -492,7 +488,7 @@ describe('auth configuration and certificates', () => {
   it('answers an absent certificate with not found and exportCertificate with null', async () => {
     const tenant = createFakeTenant()
     expect(await tenant.exchange.exportCertificate('00'.repeat(20))).toBeNull()
-    const data = await failure(run(tenant, 'Get-ExchangeCertificate', { Thumbprint: '00'.repeat(20) }))
+    const data = await cmdletFailure(run(tenant, 'Get-ExchangeCertificate', { Thumbprint: '00'.repeat(20) }))
     expect(data.reason).toBe('ManagementObjectNotFoundException')
   })
 
@@ -544,7 +540,7 @@ describe('calendar folders and permissions', () => {
   })
 
   it('fails a calendar path in the wrong language', async () => {
-    const data = await failure(
+    const data = await cmdletFailure(
       run(createFakeTenant(), 'Get-MailboxFolderPermission', { Identity: 'klaus:\\Calendar' }),
     )
     expect(data.message).toBe(
@@ -559,7 +555,7 @@ describe('calendar folders and permissions', () => {
         'AccessRights'
       ],
     ).toEqual(['Owner'])
-    const exists = await failure(
+    const exists = await cmdletFailure(
       run(tenant, 'Add-MailboxFolderPermission', {
         Identity: 'alice:\\Calendar',
         User: 'bob',
@@ -578,7 +574,7 @@ describe('calendar folders and permissions', () => {
       User: 'bob',
     })
     expect(after).toMatchObject({ AccessRights: ['Editor'], SharingPermissionFlags: 'Delegate' })
-    const missing = await failure(
+    const missing = await cmdletFailure(
       run(tenant, 'Set-MailboxFolderPermission', {
         Identity: 'alice:\\Calendar',
         User: 'klaus',
@@ -595,7 +591,7 @@ describe('calendar folders and permissions', () => {
   })
 
   it('refuses an access right Exchange does not know', async () => {
-    const data = await failure(
+    const data = await cmdletFailure(
       run(createFakeTenant(), 'Add-MailboxFolderPermission', {
         Identity: 'alice:\\Calendar',
         User: 'klaus',

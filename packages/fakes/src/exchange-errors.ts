@@ -13,6 +13,8 @@ const taskNamespaces: Record<string, string> = {
   ManagementRole: 'RbacTasks',
   ManagementRoleEntry: 'RbacTasks',
   ManagementRoleAssignment: 'RbacTasks',
+  RoleGroup: 'RbacTasks',
+  RoleGroupMember: 'RbacTasks',
   MailboxFolderPermission: 'StoreTasks',
   MailboxFolderStatistics: 'StoreTasks',
 }

@@ -1,8 +1,5 @@
-import type { CmdletObject } from '@teams-oauth/core'
-import { describeCertificate } from './certificates'
 import type {
   AuthServerState,
-  EwsPolicyState,
   ExchangeServerState,
   ExchangeState,
   MailboxState,
@@ -10,11 +7,10 @@ import type {
   ManagementRoleState,
   PartnerApplicationState,
   RoleAssignmentState,
-  RoleEntryState,
-  StoredCertificateState,
+  RoleGroupState,
 } from './state'
 
-/** Lookups over the Exchange organisation and the objects its Get-* cmdlets print. */
+/** Lookups over the Exchange organisation: the names, DNs and identities Exchange resolves. */
 
 const same = (a: string | null | undefined, b: string | null | undefined) =>
   a != null && b != null && a.toLowerCase() === b.toLowerCase()
@@ -184,190 +180,26 @@ export function findRoleAssignment(state: ExchangeState, identity: string): Role
 
 export const recipientName = (recipient: Recipient) => recipient.value.name
 
-// ---- output objects, named as Exchange names the properties ----
+/** Role groups live in Active Directory's "Microsoft Exchange Security Groups" OU. */
+const roleGroupOu = 'Microsoft Exchange Security Groups'
+export const roleGroupIdentity = (state: ExchangeState, name: string) =>
+  `${state.organization.domain}/${roleGroupOu}/${name}`
+export const roleGroupDn = (state: ExchangeState, name: string) =>
+  `CN=${name},OU=${roleGroupOu},${organizationDn(state)}`
 
-export function mailUserObject(state: ExchangeState, user: MailUserState): CmdletObject {
-  return {
-    Name: user.name,
-    Identity: recipientIdentity(state, user.name),
-    DistinguishedName: recipientDn(state, user.name),
-    Alias: user.alias,
-    DisplayName: user.displayName,
-    ExternalEmailAddress: user.externalEmailAddress,
-    PrimarySmtpAddress: `${user.alias}@${state.organization.domain}`,
-    EmailAddresses: [`SMTP:${user.alias}@${state.organization.domain}`, user.externalEmailAddress],
-    HiddenFromAddressListsEnabled: user.hiddenFromAddressListsEnabled,
-    RecipientType: 'MailUser',
-    RecipientTypeDetails: 'MailUser',
-    Guid: user.guid,
-    OrganizationalUnit: `${state.organization.domain}/Users`,
-  }
+export function findRoleGroup(state: ExchangeState, identity: string): RoleGroupState | null {
+  const id = identity.trim()
+  return (
+    state.roleGroups.find(
+      (group) =>
+        same(group.name, id) ||
+        same(group.guid, id) ||
+        same(roleGroupIdentity(state, group.name), id) ||
+        same(roleGroupDn(state, group.name), id),
+    ) ?? null
+  )
 }
 
-export function mailboxObject(state: ExchangeState, mailbox: MailboxState): CmdletObject {
-  return {
-    Name: mailbox.name,
-    Alias: mailbox.alias,
-    DisplayName: mailbox.displayName,
-    Identity: recipientIdentity(state, mailbox.name),
-    DistinguishedName: recipientDn(state, mailbox.name),
-    PrimarySmtpAddress: mailbox.primarySmtpAddress,
-    UserPrincipalName: mailbox.userPrincipalName,
-    ServerName: mailbox.serverName.toLowerCase(),
-    RecipientTypeDetails: 'UserMailbox',
-    Languages: [mailbox.language],
-    Guid: mailbox.guid,
-    // ADObjectIds, as Exchange prints them: the canonical name of each recipient
-    GrantSendOnBehalfTo: mailbox.grantSendOnBehalfTo.map((alias) =>
-      recipientIdentity(state, findMailbox(state, alias)?.name ?? alias),
-    ),
-  }
-}
-
-export function roleObject(role: ManagementRoleState): CmdletObject {
-  return {
-    Name: role.name,
-    Identity: role.name,
-    Parent: role.parent ?? '',
-    RoleType: role.roleType,
-    IsRootRole: role.parent === null,
-    IsEndUserRole: false,
-    ImplicitRecipientReadScope: 'Organization',
-    ImplicitRecipientWriteScope: 'Organization',
-    Description: role.description,
-    RoleEntries: role.entries.map((entry) => `(${role.name}) ${entry.name}`),
-    Guid: role.guid,
-  }
-}
-
-export function roleEntryObject(role: ManagementRoleState, entry: RoleEntryState): CmdletObject {
-  return {
-    Name: entry.name,
-    Role: role.name,
-    Identity: `${role.name}\\${entry.name}`,
-    Parameters: [...entry.parameters],
-    Type: entry.type,
-  }
-}
-
-export function roleAssignmentObject(state: ExchangeState, assignment: RoleAssignmentState): CmdletObject {
-  return {
-    Name: assignment.name,
-    Identity: assignment.name,
-    Role: assignment.role,
-    RoleAssigneeName: assignment.roleAssignee,
-    RoleAssignee: recipientIdentity(state, assignment.roleAssignee),
-    RoleAssigneeType: assignment.roleAssigneeType,
-    AssignmentMethod: 'Direct',
-    RoleAssignmentDelegationType: 'Regular',
-    RecipientWriteScope: 'Organization',
-    ConfigWriteScope: 'OrganizationConfig',
-    Enabled: assignment.enabled,
-    Guid: assignment.guid,
-  }
-}
-
-export function partnerApplicationObject(state: ExchangeState, app: PartnerApplicationState): CmdletObject {
-  return {
-    Name: app.name,
-    Identity: app.name,
-    ApplicationIdentifier: app.applicationIdentifier,
-    Enabled: app.enabled,
-    LinkedAccount: app.linkedAccount === null ? null : recipientIdentity(state, app.linkedAccount),
-    Realm: app.realm,
-    UseAuthServer: app.useAuthServer,
-    AuthMetadataUrl: app.authMetadataUrl,
-    AccountType: app.accountType,
-    ActAsPermissions: [],
-    AppOnlyPermissions: [],
-    IssuerIdentifier: '',
-    Guid: app.guid,
-  }
-}
-
-export function authConfigObject(state: ExchangeState): CmdletObject {
-  const config = state.authConfig
-  return {
-    Name: 'Auth Configuration',
-    Identity: 'Auth Configuration',
-    CurrentCertificateThumbprint: config.currentCertificateThumbprint,
-    PreviousCertificateThumbprint: config.previousCertificateThumbprint,
-    NextCertificateThumbprint: config.nextCertificateThumbprint,
-    NextCertificateEffectiveDate: config.nextCertificateEffectiveDate,
-    ServiceName: config.serviceName,
-    Realm: config.realm,
-  }
-}
-
-export function authServerObject(server: AuthServerState): CmdletObject {
-  return {
-    Name: server.name,
-    Identity: server.name,
-    Type: server.type,
-    Enabled: server.enabled,
-    IssuerIdentifier: server.issuerIdentifier,
-    AuthMetadataUrl: server.authMetadataUrl,
-    Realm: server.realm,
-  }
-}
-
-export function exchangeServerObject(server: ExchangeServerState): CmdletObject {
-  return {
-    Name: server.name,
-    Identity: server.name,
-    Fqdn: server.fqdn,
-    AdminDisplayVersion: server.adminDisplayVersion,
-    ServerRole: server.serverRole,
-    Edition: 'StandardEvaluation',
-    IsExchangeTrialEdition: false,
-  }
-}
-
-export function exchangeCertificateObject(
-  server: ExchangeServerState,
-  stored: StoredCertificateState,
-): CmdletObject {
-  const der = new Uint8Array(Buffer.from(stored.der, 'base64'))
-  const info = describeCertificate(der)
-  return {
-    Identity: `${server.fqdn}\\${stored.thumbprint}`,
-    Thumbprint: stored.thumbprint,
-    Subject: info.subject,
-    Issuer: info.subject,
-    NotBefore: info.notBefore.toISOString(),
-    NotAfter: info.notAfter.toISOString(),
-    FriendlyName: stored.friendlyName,
-    Services: stored.services,
-    HasPrivateKey: true,
-    IsSelfSigned: true,
-    Status: info.notAfter.getTime() < Date.now() ? 'DateInvalid' : 'Valid',
-    RawData: stored.der,
-  }
-}
-
-export function ewsObject(policy: EwsPolicyState): CmdletObject {
-  return {
-    EwsApplicationAccessPolicy: policy.ewsApplicationAccessPolicy,
-    EwsAllowList: policy.ewsAllowList === null ? null : [...policy.ewsAllowList],
-    EwsBlockList: policy.ewsBlockList === null ? null : [...policy.ewsBlockList],
-    EwsEnabled: policy.ewsEnabled,
-  }
-}
-
-export function organizationConfigObject(state: ExchangeState): CmdletObject {
-  return {
-    Name: state.organization.name,
-    Identity: state.organization.name,
-    Guid: state.organization.guid,
-    ...ewsObject(state.organization.ews),
-  }
-}
-
-export function casMailboxObject(state: ExchangeState, mailbox: MailboxState): CmdletObject {
-  return {
-    Identity: recipientIdentity(state, mailbox.name),
-    Name: mailbox.name,
-    PrimarySmtpAddress: mailbox.primarySmtpAddress,
-    ...ewsObject(mailbox.cas),
-  }
-}
+/** The role groups a recipient (by Guid) is a member of. */
+export const roleGroupsOf = (state: ExchangeState, recipientGuid: string): RoleGroupState[] =>
+  state.roleGroups.filter((group) => group.members.some((member) => same(member, recipientGuid)))

@@ -88,55 +88,7 @@ export function isCalendarPath(mailbox: MailboxState, folderPath: string): boole
   return folderPath.toLowerCase() === mailbox.calendar.name.toLowerCase()
 }
 
-export const folderRoles: Record<string, string[]> = {
-  None: ['FolderVisible'],
-  Owner: [
-    'ReadItems',
-    'CreateItems',
-    'EditOwnedItems',
-    'DeleteOwnedItems',
-    'EditAllItems',
-    'DeleteAllItems',
-    'CreateSubfolders',
-    'FolderOwner',
-    'FolderContact',
-    'FolderVisible',
-  ],
-  PublishingEditor: [
-    'ReadItems',
-    'CreateItems',
-    'EditOwnedItems',
-    'DeleteOwnedItems',
-    'EditAllItems',
-    'DeleteAllItems',
-    'CreateSubfolders',
-    'FolderVisible',
-  ],
-  Editor: [
-    'ReadItems',
-    'CreateItems',
-    'EditOwnedItems',
-    'DeleteOwnedItems',
-    'EditAllItems',
-    'DeleteAllItems',
-    'FolderVisible',
-  ],
-  PublishingAuthor: [
-    'ReadItems',
-    'CreateItems',
-    'EditOwnedItems',
-    'DeleteOwnedItems',
-    'CreateSubfolders',
-    'FolderVisible',
-  ],
-  Author: ['ReadItems', 'CreateItems', 'EditOwnedItems', 'DeleteOwnedItems', 'FolderVisible'],
-  NonEditingAuthor: ['ReadItems', 'CreateItems', 'DeleteOwnedItems', 'FolderVisible'],
-  Reviewer: ['ReadItems', 'FolderVisible'],
-  Contributor: ['CreateItems', 'FolderVisible'],
-  AvailabilityOnly: [],
-  LimitedDetails: [],
-}
-
+/** The rights of a folder permission, in the order Exchange lists them. */
 export const folderRights = [
   'ReadItems',
   'CreateItems',
@@ -149,6 +101,25 @@ export const folderRights = [
   'FolderContact',
   'FolderVisible',
 ]
+
+const allBut = (...left: string[]) => folderRights.filter((right) => !left.includes(right))
+const editor = allBut('CreateSubfolders', 'FolderOwner', 'FolderContact')
+const author = allBut('EditAllItems', 'DeleteAllItems', 'CreateSubfolders', 'FolderOwner', 'FolderContact')
+
+/** Each folder role and the rights it grants. */
+export const folderRoles: Record<string, string[]> = {
+  None: ['FolderVisible'],
+  Owner: [...folderRights],
+  PublishingEditor: allBut('FolderOwner', 'FolderContact'),
+  Editor: editor,
+  PublishingAuthor: allBut('EditAllItems', 'DeleteAllItems', 'FolderOwner', 'FolderContact'),
+  Author: author,
+  NonEditingAuthor: author.filter((right) => right !== 'EditOwnedItems'),
+  Reviewer: ['ReadItems', 'FolderVisible'],
+  Contributor: ['CreateItems', 'FolderVisible'],
+  AvailabilityOnly: [],
+  LimitedDetails: [],
+}
 
 /** Canonical spelling of an access right or role; null when Exchange would not accept it. */
 export function canonicalAccessRight(value: string): string | null {

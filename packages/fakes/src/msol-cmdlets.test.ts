@@ -1,21 +1,10 @@
-import { type ExchangeErrorData, TeamsOAuthError } from '@teams-oauth/core'
 import { describe, expect, it } from 'vitest'
+import { cmdletFailure } from '../test/cmdlet-failure'
 import { makeTestCertificate } from './certificates'
 import { appIds } from './seed'
 import { createFakeTenant } from './tenant'
 
 const base64 = (der: Uint8Array) => Buffer.from(der).toString('base64')
-
-async function failure(promise: Promise<unknown>): Promise<ExchangeErrorData> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected the cmdlet to fail')
-    },
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(TeamsOAuthError)
-  return (error as TeamsOAuthError).data as ExchangeErrorData
-}
 
 describe('MSOnline cmdlets', () => {
   it('connects without doing anything', async () => {
@@ -36,7 +25,7 @@ describe('MSOnline cmdlets', () => {
   })
 
   it('fails an unknown AppPrincipalId with a MicrosoftOnlineException', async () => {
-    const data = await failure(
+    const data = await cmdletFailure(
       createFakeTenant().invokeCmdlet({
         cmdlet: 'Get-MsolServicePrincipal',
         params: { AppPrincipalId: '11111111-1111-1111-1111-111111111111' },
@@ -63,7 +52,7 @@ describe('MSOnline cmdlets', () => {
   })
 
   it('requires -ReturnKeyValues as the module does', async () => {
-    const data = await failure(
+    const data = await cmdletFailure(
       createFakeTenant().invokeCmdlet({
         cmdlet: 'Get-MsolServicePrincipalCredential',
         params: { AppPrincipalId: appIds.skypeForBusinessOnline },
@@ -121,7 +110,7 @@ describe('MSOnline cmdlets', () => {
       Usage: 'Verify',
       Value: base64(cert.der),
     }
-    const data = await failure(
+    const data = await cmdletFailure(
       tenant.invokeCmdlet({
         cmdlet: 'New-MsolServicePrincipalCredential',
         params: { ...params, EndDate: '2031-01-01T00:00:00Z' },
@@ -140,7 +129,7 @@ describe('MSOnline cmdlets', () => {
   })
 
   it('refuses a value that is not a certificate', async () => {
-    const data = await failure(
+    const data = await cmdletFailure(
       createFakeTenant().invokeCmdlet({
         cmdlet: 'New-MsolServicePrincipalCredential',
         params: {

@@ -78,7 +78,7 @@ describe.runIf(pwsh.run)('the PowerShell stand-in', () => {
     expect(found).toHaveLength(Object.keys(described).length)
   })
 
-  it('hands over what a remote Exchange session does: enums as numbers named by ToString(), versions and identities as objects, dates as DateTime, lists as ArrayList or null', async () => {
+  it('hands over what a remote Exchange session does: enums as numbers named by ToString() and [string], versions and identities as objects, dates as DateTime, lists as ArrayList or null', async () => {
     const script = `
 $server = @(Get-ExchangeServer)[0]
 $app = @(Get-PartnerApplication)[0]
@@ -86,7 +86,7 @@ $certificate = @(Get-ExchangeCertificate)[0]
 $organization = Get-OrganizationConfig
 $user = @(Get-MailUser)[0]
 [pscustomobject]@{
-  ServerRole = @(($server.ServerRole -is [int]), $server.ServerRole.PSObject.BaseObject, $server.ServerRole.ToString(), $server.ServerRole.PSObject.TypeNames[0])
+  ServerRole = @(($server.ServerRole -is [int]), $server.ServerRole.PSObject.BaseObject, $server.ServerRole.ToString(), $server.ServerRole.PSObject.TypeNames[0], [string]$server.ServerRole, "$($server.ServerRole)")
   Version = @(($server.AdminDisplayVersion -is [string]), $server.AdminDisplayVersion.Major, $server.AdminDisplayVersion.Minor, $server.AdminDisplayVersion.Build, $server.AdminDisplayVersion.Revision, $server.AdminDisplayVersion.ToString())
   Identity = @(($server.Identity -is [string]), $server.Identity.PSObject.TypeNames[0], $server.Identity.ToString())
   LinkedAccount = @($app.LinkedAccount.PSObject.TypeNames[0], $app.LinkedAccount.Name, $app.LinkedAccount.ToString())
@@ -102,6 +102,9 @@ $user = @(Get-MailUser)[0]
         2,
         'Mailbox',
         'Deserialized.Microsoft.Exchange.Data.Directory.SystemConfiguration.ServerRole',
+        // as Import-Clixml gives a deserialized enum: a [string] cast names it, a string expansion gives the number
+        'Mailbox',
+        '2',
       ],
       Version: [false, 15, 2, 1544, 4, 'Version 15.2 (Build 1544.4)'],
       Identity: [false, 'Deserialized.Microsoft.Exchange.Data.Directory.ADObjectId', 'EX01'],

@@ -75,6 +75,10 @@ export const enumShapes: Record<string, EnumShape> = {
       RoleGroup: 10,
     },
   },
+  RoleGroupType: {
+    type: `${ns}.Directory.Recipient.RoleGroupType`,
+    values: { Standard: 0, Linked: 1, PartnerLinked: 2 },
+  },
   RoleAssignmentMethod: {
     type: `${ns}.Directory.SystemConfiguration.RoleAssignmentMethod`,
     values: { Direct: 0, SecurityGroup: 1, RoleGroup: 2, RoleAssignmentPolicy: 3 },
@@ -182,6 +186,18 @@ export const objectShapes: Record<string, ObjectShape> = {
       ConfigWriteScope: enumOf('ConfigWriteScopeType'),
     },
   },
+  RoleGroup: {
+    type: `${ns}.Directory.Management.RoleGroup`,
+    properties: {
+      Identity: adObjectId,
+      Roles: { kind: 'list', item: adObjectId },
+      RoleAssignments: { kind: 'list', item: adObjectId },
+      Members: { kind: 'list', item: adObjectId },
+      ManagedBy: { kind: 'list', item: adObjectId },
+      RoleGroupType: enumOf('RoleGroupType'),
+      Guid: { kind: 'guid' },
+    },
+  },
   PartnerApplication: {
     type: `${ns}.Directory.SystemConfiguration.PartnerApplication`,
     properties: {
@@ -252,6 +268,8 @@ export const cmdletShapes: Record<string, keyof typeof objectShapes> = {
   'Get-ManagementRoleEntry': 'ManagementRoleEntry',
   'Get-ManagementRoleAssignment': 'RoleAssignment',
   'New-ManagementRoleAssignment': 'RoleAssignment',
+  'Get-RoleGroup': 'RoleGroup',
+  'New-RoleGroup': 'RoleGroup',
   'Get-PartnerApplication': 'PartnerApplication',
   'New-PartnerApplication': 'PartnerApplication',
   'Get-AuthConfig': 'AuthConfig',

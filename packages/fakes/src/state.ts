@@ -91,13 +91,24 @@ export type ManagementRoleState = z.infer<typeof managementRoleSchema>
 export const roleAssignmentSchema = z.object({
   name: z.string(),
   role: z.string(),
-  /** The user's name. */
+  /** The user's name, or the role group's when roleAssigneeType is RoleGroup. */
   roleAssignee: z.string(),
+  /** "User" or "RoleGroup". */
   roleAssigneeType: z.string(),
   enabled: z.boolean(),
   guid: z.string(),
 })
 export type RoleAssignmentState = z.infer<typeof roleAssignmentSchema>
+
+/** A management role group: its members hold every role assigned to it. */
+export const roleGroupSchema = z.object({
+  name: z.string(),
+  description: z.string(),
+  /** The Guids of the member recipients. */
+  members: z.array(z.string()),
+  guid: z.string(),
+})
+export type RoleGroupState = z.infer<typeof roleGroupSchema>
 
 export const partnerApplicationSchema = z.object({
   name: z.string(),
@@ -144,6 +155,7 @@ export const exchangeStateSchema = z.object({
   mailboxes: z.array(mailboxSchema),
   roles: z.array(managementRoleSchema),
   roleAssignments: z.array(roleAssignmentSchema),
+  roleGroups: z.array(roleGroupSchema).default([]),
   partnerApplications: z.array(partnerApplicationSchema),
   authConfig: authConfigSchema,
   authServers: z.array(authServerSchema),

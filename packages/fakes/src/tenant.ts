@@ -1,28 +1,15 @@
 import {
-  assertKeyValues,
   type CmdletCall,
   type CmdletObject,
   type EntraPort,
   type ExchangePort,
-  type KeyCredentialWrite,
   type ReadOptions,
-  type ServicePrincipal,
   type Targets,
   TeamsOAuthError,
 } from '@teams-oauth/core'
 import { bindParameters, canonicalCmdletName, cmdletSpec, type ParameterSpec } from './binding'
 import { ChangeLog, type ChangeRecord } from './changes'
-import {
-  FakeGraphError,
-  findServicePrincipal,
-  type GraphServicePrincipal,
-  graphKeyError,
-  isKeyFormProblem,
-  type KeyProblem,
-  type KeyValidationOptions,
-  servicePrincipalView,
-  validateKeyCredentials,
-} from './entra-model'
+import type { GraphServicePrincipal } from './entra-model'
 import { exchangeCmdlets, listedMailboxes } from './exchange-cmdlets'
 import {
   commandNotFound,
@@ -30,11 +17,12 @@ import {
   exchangeError,
   throttledByPolicy,
 } from './exchange-errors'
-import { mailboxObject } from './exchange-model'
+import { mailboxObject } from './exchange-objects'
 import { type FaultHooks, type FaultSwitches, Faults, type GraphFault, type LostAnswer } from './faults'
 import { msolCmdlets, msolError } from './msol-cmdlets'
 import { type FakeSeed, stateFromSeed } from './seed'
-import { cloneState, type FakeState, fakeStateSchema, type StoredKeyCredential } from './state'
+import { cloneState, type FakeState, fakeStateSchema } from './state'
+import { entraDoors, type TenantWrite } from './tenant-entra'
 
 export interface FakeTenant extends Targets {
   /** In-process door: invoke() runs the cmdlet against the model (the same code as invokeCmdlet). */
@@ -127,14 +115,7 @@ export function createFakeTenant(seed?: FakeSeed | { state: FakeState }): FakeTe
   let lostAnswer: LostAnswer | null = null
 
   /** One write: a failWrite fault throws before anything changes; the change log records it after. */
-  function write(
-    system: ChangeRecord['system'],
-    operation: string,
-    target: string,
-    detail: Record<string, unknown>,
-    mutate: () => void,
-    faultError: () => Error,
-  ) {
+  const write: TenantWrite = (system, operation, target, detail, mutate, faultError) => {
     if (faults.nextWrite()) throw faultError()
     mutate()
     log.record(system, operation, target, detail)
@@ -253,124 +234,7 @@ export function createFakeTenant(seed?: FakeSeed | { state: FakeState }): FakeTe
     return stored ? new Uint8Array(Buffer.from(stored.der, 'base64')) : null
   }
 
-  function replaceKeys(
-    operation: string,
-    id: string,
-    input: unknown[],
-    fail: (problem: KeyProblem) => Error,
-    notFound: () => Error,
-    faultError: () => Error,
-    options: KeyValidationOptions = {},
-  ) {
-    const sp = findServicePrincipal(model.entra, { id })
-    if (!sp) throw notFound()
-    const keys: StoredKeyCredential[] = validateKeyCredentials(sp, input, fail, {
-      ...options,
-      strictKeyCredentials: model.entra.strictKeyCredentials === true,
-    })
-    const detail = {
-      appId: sp.appId,
-      before: sp.keyCredentials.map((k) => ({ keyId: k.keyId, customKeyIdentifier: k.customKeyIdentifier })),
-      after: keys.map((k) => ({ keyId: k.keyId, customKeyIdentifier: k.customKeyIdentifier })),
-    }
-    write(
-      'entra',
-      operation,
-      sp.id,
-      detail,
-      () => {
-        sp.keyCredentials = keys
-      },
-      faultError,
-    )
-  }
-
-  const entra: EntraPort = {
-    tenantId: async () => model.entra.tenantId,
-    async getServicePrincipal(appId: string): Promise<ServicePrincipal | null> {
-      const sp = findServicePrincipal(model.entra, { appId })
-      if (!sp) return null
-      const { id, appId: app, displayName, keyCredentials } = servicePrincipalView(sp, true)
-      return cloneState({ id, appId: app, displayName, keyCredentials })
-    },
-    async setKeyCredentials(servicePrincipalId: string, keys: KeyCredentialWrite[]): Promise<void> {
-      // The port's guard, as every EntraPort has it: a key without its value is never sent.
-      assertKeyValues(keys)
-      replaceKeys(
-        'setKeyCredentials',
-        servicePrincipalId,
-        keys,
-        (problem) =>
-          new TeamsOAuthError(
-            isKeyFormProblem(problem) ? 'KEY_FORM_REFUSED' : 'GRAPH_REQUEST_FAILED',
-            graphKeyError(problem).message,
-            {
-              status: 400,
-              graphCode: 'Request_BadRequest',
-              graphMessage: graphKeyError(problem).message,
-              servicePrincipalId,
-              index: problem.index,
-            },
-          ),
-        () =>
-          new TeamsOAuthError(
-            'SERVICE_PRINCIPAL_NOT_FOUND',
-            `no service principal with id ${servicePrincipalId}`,
-            {
-              servicePrincipalId,
-            },
-          ),
-        () =>
-          new TeamsOAuthError('FAULT_INJECTED', 'The fake tenant failed this write on purpose (failWrite).', {
-            servicePrincipalId,
-          }),
-      )
-    },
-  }
-
-  const graph: FakeTenant['graph'] = {
-    organization: () => ({ id: model.entra.tenantId, displayName: model.exchange.organization.name }),
-    getServicePrincipal(by) {
-      const sp = findServicePrincipal(model.entra, by)
-      return sp ? cloneState(servicePrincipalView(sp, true)) : null
-    },
-    listServicePrincipals(filter = {}) {
-      return model.entra.servicePrincipals
-        .filter((sp) => filter.appId === undefined || sp.appId.toLowerCase() === filter.appId.toLowerCase())
-        .filter((sp) => filter.displayName === undefined || sp.displayName === filter.displayName)
-        .map((sp) => cloneState(servicePrincipalView(sp, false)))
-    },
-    patchKeyCredentials(id, body) {
-      const keys = (body as { keyCredentials?: unknown } | null)?.keyCredentials
-      if (typeof body !== 'object' || body === null || !Array.isArray(keys)) {
-        throw new FakeGraphError(
-          400,
-          'Request_BadRequest',
-          'Invalid request body: keyCredentials must be an array.',
-        )
-      }
-      replaceKeys(
-        'patchKeyCredentials',
-        id,
-        keys,
-        graphKeyError,
-        () =>
-          new FakeGraphError(
-            404,
-            'Request_ResourceNotFound',
-            `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
-          ),
-        () =>
-          new FakeGraphError(
-            500,
-            'InternalServerError',
-            'The fake tenant failed this write on purpose (failWrite).',
-          ),
-        // Graph accepts an existing key re-sent with `key: null` and loses it (domain/procedures.md).
-        { dropNullKeysOfExisting: true },
-      )
-    },
-  }
+  const { entra, graph } = entraDoors(model, write)
 
   return {
     exchange: {
