@@ -50,7 +50,6 @@ export {
 export {
   type EntraPath,
   entraPaths,
-  type InputIssue,
   inputSchema,
   type ProfileName,
   parseInput,

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { InputIssue } from './error-data'
 import { TeamsOAuthError } from './errors'
 import { graphTarget } from './graph-cloud'
 
@@ -121,12 +122,6 @@ const fixes: Record<string, string> = {
   anyCertificate: 'pass true or false',
   'delegate.delegate': 'name the delegate by alias, address or name (--delegate bob)',
   'delegate.delegator': 'name the delegator by alias, address or name (--delegator alice)',
-}
-
-export interface InputIssue {
-  field: string
-  problem: string
-  fix: string
 }
 
 /** Validates input for a runbook; on failure throws INPUT_INVALID naming each field, its problem and the fix. */
