@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { quote } from '../src/index'
+import { quote } from '../src/adapter'
 import { pwsh, runPwsh } from './pwsh'
 
 const hostile = [

@@ -3,11 +3,10 @@ import {
   type CmdletObject,
   type CmdletValue,
   type ExchangePort,
-  exchangeCmdletError,
-  isExchangeNotFound,
   type ReadOptions,
   TeamsOAuthError,
 } from '@teams-oauth/core'
+import { exchangeCmdletError, isExchangeNotFound } from '@teams-oauth/core/adapter'
 import {
   createPowerShellSession,
   isPowerShellError,

@@ -1,9 +1,8 @@
+import { type CmdletCall, type ExchangePort, TeamsOAuthError } from '@teams-oauth/core'
 import {
   authConfigObject,
   authServerObject,
-  type CmdletCall,
   casMailboxObject,
-  type ExchangePort,
   exchangeCertificateObject,
   exchangeServerObject,
   isExchangeNotFound,
@@ -16,8 +15,7 @@ import {
   organizationConfigObject,
   partnerApplicationObject,
   roleAssignmentObject,
-  TeamsOAuthError,
-} from '@teams-oauth/core'
+} from '@teams-oauth/core/adapter'
 import type { FakeTenant } from '@teams-oauth/fakes'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { z } from 'zod'

@@ -1,5 +1,5 @@
 import { createHash, generateKeyPairSync, type KeyObject, sign, X509Certificate } from 'node:crypto'
-import { thumbprintOf } from '@teams-oauth/core'
+import { thumbprintOf } from '@teams-oauth/core/adapter'
 import forge from 'node-forge'
 
 const { asn1 } = forge

@@ -1,8 +1,8 @@
+import { type ExchangeErrorData, TeamsOAuthError } from '@teams-oauth/core'
 import {
   authConfigObject,
   authServerObject,
   casMailboxObject,
-  type ExchangeErrorData,
   exchangeCertificateObject,
   exchangeServerObject,
   isExchangeNotFound,
@@ -15,8 +15,7 @@ import {
   organizationConfigObject,
   partnerApplicationObject,
   roleAssignmentObject,
-  TeamsOAuthError,
-} from '@teams-oauth/core'
+} from '@teams-oauth/core/adapter'
 import { describe, expect, it } from 'vitest'
 import type { z } from 'zod'
 import { knownCmdlets } from './binding'

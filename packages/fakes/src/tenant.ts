@@ -1,5 +1,4 @@
 import {
-  assertKeyValues,
   type CmdletCall,
   type CmdletObject,
   type EntraPort,
@@ -10,6 +9,7 @@ import {
   type Targets,
   TeamsOAuthError,
 } from '@teams-oauth/core'
+import { assertKeyValues } from '@teams-oauth/core/adapter'
 import { bindParameters, canonicalCmdletName, cmdletSpec, type ParameterSpec } from './binding'
 import { ChangeLog, type ChangeRecord } from './changes'
 import {

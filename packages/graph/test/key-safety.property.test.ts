@@ -1,4 +1,5 @@
-import { emptyJournal, keepKey, rollback } from '@teams-oauth/core'
+import { emptyJournal, rollback } from '@teams-oauth/core'
+import { keepKey } from '@teams-oauth/core/adapter'
 import { createFakeTenant, type FakeTenant, graphHandlers, makeTestCertificate } from '@teams-oauth/fakes'
 import fc from 'fast-check'
 import { HttpResponse, http } from 'msw'

@@ -1,12 +1,12 @@
 import { basename } from 'node:path'
 import {
-  assertKeyValues,
   type CmdletObject,
   type EntraPort,
   type KeyCredentialWrite,
   type ServicePrincipal,
   TeamsOAuthError,
 } from '@teams-oauth/core'
+import { assertKeyValues } from '@teams-oauth/core/adapter'
 import {
   createPowerShellSession,
   isPowerShellError,

@@ -1,10 +1,5 @@
-import {
-  type CmdletObject,
-  type KeyCredential,
-  type KeyCredentialWrite,
-  keyThumbprint,
-  sameKeyBytes,
-} from '@teams-oauth/core'
+import type { CmdletObject, KeyCredential, KeyCredentialWrite } from '@teams-oauth/core'
+import { keyThumbprint, sameKeyBytes } from '@teams-oauth/core/adapter'
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null)
 

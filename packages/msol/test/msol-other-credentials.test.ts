@@ -1,4 +1,5 @@
-import { type KeyCredentialWrite, keepKey } from '@teams-oauth/core'
+import type { KeyCredentialWrite } from '@teams-oauth/core'
+import { keepKey } from '@teams-oauth/core/adapter'
 import {
   createFakeTenant,
   type FakeExchangeServer,

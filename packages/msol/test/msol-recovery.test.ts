@@ -1,4 +1,4 @@
-import { keepKey } from '@teams-oauth/core'
+import { keepKey } from '@teams-oauth/core/adapter'
 import { type FakeExchangeServer, type FakeTenant, startFakeExchangeServer } from '@teams-oauth/fakes'
 import { createPowerShellSession, pwshTestGate } from '@teams-oauth/powershell'
 import { afterEach, describe, expect, it } from 'vitest'
