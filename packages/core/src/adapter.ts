@@ -17,24 +17,18 @@ export {
 export { appIds, appNames } from './app-ids'
 export { authCertificateRenewal, certificateRef, daysUntil, thumbprintOf } from './certificate'
 export { checkCmdletOutput, cmdletOutputSchemas, parseCmdletOutput } from './cmdlet-output'
+export { auditMailbox, auditScopes, defaultAuditConcurrency, mailboxListCall } from './delegates/audit'
 export {
-  auditMailbox,
-  auditScopes,
   canWriteCalendar,
   type DelegatePairFacts,
-  defaultAuditConcurrency,
   delegateAccessSteps,
-  delegateVerdicts,
   delegatorEws,
-  delegatorEwsSchema,
   evaluateDelegatePair,
-  mailboxListCall,
   type RightsLevel,
-  readCalendar,
-  readCalendarPermissions,
-  readCasMailbox,
   rightsLevel,
-} from './delegates'
+} from './delegates/evaluate'
+export { delegateVerdicts, delegatorEwsSchema } from './delegates/finding'
+export { readCalendar, readCalendarPermissions, readCasMailbox } from './delegates/read'
 export { checkSchema, checkStatuses } from './doctor'
 export { executeEntraAction, type KeyWriteResult, keyWriteResultSchema, maxKeyRereads } from './entra-actions'
 export * from './exchange-objects'
@@ -49,7 +43,13 @@ export {
   graphTarget,
 } from './graph-cloud'
 export { inputSchema } from './input'
-export { journalEntrySchema, journalOrganisationSchema, journalSchema, journalVersion, sealJournal } from './journal'
+export {
+  journalEntrySchema,
+  journalOrganisationSchema,
+  journalSchema,
+  journalVersion,
+  sealJournal,
+} from './journal'
 export { assertJournalOf, isOwnStep, organisationOf, undoOf } from './journal-check'
 export {
   assertKeyValues,

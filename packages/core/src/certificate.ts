@@ -1,7 +1,7 @@
 import { createHash, X509Certificate } from 'node:crypto'
 import forge from 'node-forge'
 import type { CertificateRef } from './actions'
-import { TeamsOAuthError } from './errors'
+import { isTeamsOAuthError, TeamsOAuthError } from './errors'
 
 export interface CertificateInfo {
   der: Uint8Array
@@ -102,7 +102,7 @@ export function parseCertificate(input: Uint8Array | string): CertificateInfo {
     try {
       candidates = isPkcs7(bytes) ? certificatesFromPkcs7(bytes) : [bytes]
     } catch (error) {
-      if (error instanceof TeamsOAuthError) throw error
+      if (isTeamsOAuthError(error)) throw error
       throw invalid('the PKCS#7 file cannot be read')
     }
   }

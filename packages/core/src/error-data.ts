@@ -32,14 +32,15 @@ export interface GraphRequestData {
 
 /** PowerShell's ErrorRecord of a command that failed, without the stack noise. */
 export interface PowerShellFailureData {
-  command?: string
-  message?: string
+  /** What was run: the command's name, or a script's label. */
+  command: string
+  message: string
   /** ErrorCategory name, e.g. ObjectNotFound, InvalidArgument. */
-  category?: string
+  category: string
   /** The exception's type name, e.g. ManagementObjectNotFoundException. */
-  reason?: string
-  fullyQualifiedErrorId?: string
-  target?: string | null
+  reason: string
+  fullyQualifiedErrorId: string
+  target: string | null
 }
 
 /**

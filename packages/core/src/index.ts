@@ -15,13 +15,15 @@ export {
   type AuditScope,
   auditConcurrency,
   auditDelegates,
+  maxAuditConcurrency,
+} from './delegates/audit'
+export {
   type DelegateFinding,
   type DelegateVerdict,
   type DelegatorEws,
   delegateFindingSchema,
-  maxAuditConcurrency,
   verdictCounts,
-} from './delegates'
+} from './delegates/finding'
 export { type Check, type CheckStatus, type DiagnoseOptions, type DoctorReport, diagnose } from './doctor'
 export {
   type ApplyOptions,

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { InputIssue } from './error-data'
-import { TeamsOAuthError } from './errors'
+import { isTeamsOAuthError, TeamsOAuthError } from './errors'
 import { graphTarget } from './graph-cloud'
 
 export const profileNames = ['teams', 'sfbonline', 'all'] as const
@@ -71,8 +71,9 @@ export const inputSchema = z
         try {
           graphTarget(value)
         } catch (error) {
-          const issue = (error as TeamsOAuthError).data.issues as { problem: string }[]
-          context.addIssue({ code: 'custom', message: `${JSON.stringify(value)} ${issue[0]?.problem}` })
+          if (!isTeamsOAuthError(error, 'INPUT_INVALID')) throw error
+          const problem = error.data.issues?.[0]?.problem
+          context.addIssue({ code: 'custom', message: `${JSON.stringify(value)} ${problem}` })
         }
       })
       .optional(),

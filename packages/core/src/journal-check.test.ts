@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isTeamsOAuthError, type TeamsOAuthError } from './errors'
+import { isTeamsOAuthError } from './errors'
 import { emptyJournal, type JournalOrganisation } from './journal'
 import { assertJournalOf, organisationOf } from './journal-check'
 import type { Targets } from './ports'
@@ -13,7 +13,8 @@ const code = (run: () => void) => {
     run()
     return null
   } catch (error) {
-    return (error as TeamsOAuthError).code
+    if (!isTeamsOAuthError(error)) throw error
+    return error.code
   }
 }
 
