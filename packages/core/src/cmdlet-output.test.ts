@@ -77,7 +77,9 @@ describe('cmdlet output core cannot read', () => {
         },
       ],
     })
-    const failure = await failureOf(diagnose({ exchange, entra: noEntra }, { profile: 'teams' }))
+    const failure = await failureOf(
+      diagnose({ exchange, entra: noEntra }, { profile: 'teams', domain: 'contoso.com' }),
+    )
     expect(failure.code).toBe('EXCHANGE_OUTPUT_INVALID')
     expect(failure.data).toMatchObject({ cmdlet: 'Get-PartnerApplication', property: 'Enabled' })
   })

@@ -13,21 +13,34 @@ const servicePrincipalKey = (appId: string): Step => ({
   displayName: appNames[appId] ?? appId,
 })
 
+/**
+ * The account a partner application acts as: a mail user at the verified domain (made with
+ * -ApplicationAccount where the procedure says so), hidden from the address lists.
+ */
+const hiddenAccount = (
+  user: string,
+  domain: string,
+  forApplication: string,
+  applicationAccount: boolean,
+): Step[] => [
+  {
+    kind: 'mailUser',
+    id: `mailUser.${user}`,
+    name: user,
+    externalEmailAddress: applicationAccountAddress(user, domain),
+    applicationAccount,
+    forApplication,
+  },
+  { kind: 'hiddenFromAddressLists', id: `hidden.${user}`, user },
+]
+
 const authCertificate: Step = { kind: 'authCertificate', id: 'exchange.authCertificate' }
 
 /** Microsoft's 2019 procedure, the seed's: Skype for Business Online's partner application. */
 export function sfbonline(input: ValidInput): Step[] {
   const user = input.accounts.sfbonline
   return [
-    {
-      kind: 'mailUser',
-      id: `mailUser.${user}`,
-      name: user,
-      externalEmailAddress: applicationAccountAddress(user, input.domain),
-      applicationAccount: false,
-      forApplication: appIds.skypeForBusinessOnline,
-    },
-    { kind: 'hiddenFromAddressLists', id: `hidden.${user}`, user },
+    ...hiddenAccount(user, input.domain, appIds.skypeForBusinessOnline, false),
     { kind: 'roleAssignment', id: `assignment.UserApplication.${user}`, role: 'UserApplication', user },
     { kind: 'roleAssignment', id: `assignment.ArchiveApplication.${user}`, role: 'ArchiveApplication', user },
     {
@@ -46,15 +59,7 @@ export function sfbonline(input: ValidInput): Step[] {
 export function teams(input: ValidInput): Step[] {
   const user = input.accounts.teams
   return [
-    {
-      kind: 'mailUser',
-      id: `mailUser.${user}`,
-      name: user,
-      externalEmailAddress: applicationAccountAddress(user, input.domain),
-      applicationAccount: true,
-      forApplication: appIds.teamsScheduler,
-    },
-    { kind: 'hiddenFromAddressLists', id: `hidden.${user}`, user },
+    ...hiddenAccount(user, input.domain, appIds.teamsScheduler, true),
     {
       kind: 'managementRole',
       id: 'managementRole.TeamsSchedulerRole',

@@ -7,7 +7,8 @@ import { bindJournal, checkJournal } from './journal-check'
 import { isExchangeNotFound, readFound, type Targets } from './ports'
 import { resolveUnconfirmed } from './read-back'
 import { kindOf } from './steps'
-import { pinOf, sameName } from './steps/step'
+import { pinOf } from './steps/journaled'
+import { sameName } from './steps/step'
 
 export interface RollbackOptions extends RunOptions {
   /** List what would be undone, change nothing. */

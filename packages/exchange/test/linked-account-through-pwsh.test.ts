@@ -39,8 +39,15 @@ describe.runIf(pwsh.run)(
         `TeamsScheduler already acts as ${linked}`,
       )
       const before = await diagnose(targets, { profile: 'teams', domain: 'contoso.com' })
-      expect(before.checks.find((c) => c.id === `account.${linked}`)?.status).toBe('fail')
-      expect(before.checks.map((c) => c.id)).not.toContain('account.TeamsScheduler')
+      // doctor's checks of the steps are verify's: the linked account is the one found, and not hidden yet
+      expect(before.checks.find((c) => c.id === 'mailUser.TeamsScheduler')).toMatchObject({
+        status: 'pass',
+        evidence: expect.arrayContaining([`${linked} <${linked}@contoso.com>, linked to TeamsScheduler`]),
+      })
+      expect(before.checks.find((c) => c.id === 'hidden.TeamsScheduler')).toMatchObject({
+        status: 'fail',
+        evidence: [`${linked} shown in address lists`],
+      })
 
       await apply(planned, targets)
       const exchange = current.state().exchange
@@ -54,7 +61,7 @@ describe.runIf(pwsh.run)(
       )
       expect((await verify(runbook, targets)).ok).toBe(true)
       const after = await diagnose(targets, { profile: 'teams', domain: 'contoso.com' })
-      expect(after.checks.find((c) => c.id === `account.${linked}`)?.status).toBe('pass')
+      expect(after.checks.filter((c) => c.step && c.status !== 'pass')).toEqual([])
 
       // what went through pwsh is what the in-process door makes of the same organisation
       const reference = createFakeTenant({ state: seeded })

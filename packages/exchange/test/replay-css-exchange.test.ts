@@ -110,9 +110,9 @@ describe.runIf(pwsh.run)('doctor, plan and verify over a replay of real Exchange
         expect(certificate.evidence[0]).toBe(
           `${auth.thumbprint}, CN=Microsoft Exchange Server Auth Certificate`,
         )
-        expect(checkOf(report, 'entra.7557eb47-c689-4224-abcf-aef9bd7573df').evidence).toContain(
-          `current ${auth.thumbprint}: not uploaded`,
-        )
+        expect(
+          checkOf(report, 'entra.key.7557eb47-c689-4224-abcf-aef9bd7573df').evidence.join(' '),
+        ).toContain(`${auth.thumbprint} absent`)
       } else {
         expect(certificate.status).toBe('fail')
         expect(certificate.evidence).toEqual([

@@ -478,6 +478,12 @@ export const scenarios = {
       state.exchange.authConfig.nextCertificateEffectiveDate = addDays(today, effectiveInDays).toISOString()
     }),
 
+  /** The tenant has no service principal for `appId` (default Teams Calendar Scheduler): no one consented to it. */
+  missingServicePrincipal: (appId: string = appIds.teamsScheduler): FakeSeed =>
+    customize((state) => {
+      state.entra.servicePrincipals = state.entra.servicePrincipals.filter((p) => p.appId !== appId)
+    }),
+
   /** No AuthServer: evoSTS was never configured. */
   noAuthServer: (): FakeSeed =>
     customize((state) => {

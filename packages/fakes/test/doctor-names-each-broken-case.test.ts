@@ -56,7 +56,7 @@ describe('doctor', () => {
     const app = find(report, 'partnerApplication.TeamsScheduler')
     expect(app).toMatchObject({ status: 'fail', evidence: ['absent'] })
     expect(app.fix).toBe('teams-oauth apply --profile teams --domain contoso.com')
-    expect(find(report, 'entra.7557eb47-c689-4224-abcf-aef9bd7573df').status).toBe('fail')
+    expect(find(report, 'entra.key.7557eb47-c689-4224-abcf-aef9bd7573df').status).toBe('fail')
   })
 
   it('names a missing Exchange Online partner application as missing hybrid OAuth', async () => {
@@ -190,10 +190,11 @@ describe('doctor', () => {
         .filter((k) => k.customKeyIdentifier?.toUpperCase() !== next.toUpperCase())
         .map((k) => ({ ...k, key: k.key! })),
     )
-    const check = find(await doctor(tenant), `entra.${appId}`)
-    expect(check.status).toBe('warn')
-    expect(check.evidence).toContain(`next ${next.toUpperCase()}: not uploaded`)
-    expect(check.explanation).toContain('renewed certificate')
+    // the step verify reports as not in place: doctor fails it too
+    const check = find(await doctor(tenant), `entra.key.${appId}`)
+    expect(check.status).toBe('fail')
+    expect(check.evidence.join(' ')).toContain(`${next.toUpperCase()} absent`)
+    expect(check.explanation).toContain(`The next auth certificate ${next.toUpperCase()} is not a key of`)
     expect(check.fix).toContain('teams-oauth apply')
   })
 

@@ -46,21 +46,25 @@ describe('a partner application already linked to an account with another name',
   it('doctor checks that account, before and after apply, and not the procedure default', async () => {
     const tenant = createFakeTenant(scenarios.linkedToAnotherAccount())
     const before = await diagnose(tenant, { profile: 'teams', domain: 'contoso.com' })
-    expect(before.checks.map((c) => c.id)).not.toContain('account.TeamsScheduler')
-    expect(before.checks.find((c) => c.id === `account.${linked}`)).toMatchObject({
-      status: 'fail',
-      title: `Application account ${linked}: hidden, holding TeamsSchedulerRole`,
+    const check = (id: string) => before.checks.find((c) => c.id === id)
+    expect(check('mailUser.TeamsScheduler')).toMatchObject({
+      status: 'pass',
       evidence: [
-        `TeamsScheduler acts as contoso.com/Users/${linked}`,
-        `${linked} <${linked}@contoso.com>`,
-        'shown in address lists',
-        'TeamsSchedulerRole: not assigned',
-        'TeamsSchedulerRole entries: none',
+        `${linked} <${linked}@contoso.com>, linked to TeamsScheduler`,
+        `TeamsScheduler already acts as ${linked}: ${linked} gets the role and is hidden; no TeamsScheduler is created`,
       ],
+    })
+    expect(check('hidden.TeamsScheduler')).toMatchObject({
+      status: 'fail',
+      evidence: [`${linked} shown in address lists`],
+    })
+    expect(check('assignment.TeamsSchedulerRole.TeamsScheduler')).toMatchObject({
+      status: 'fail',
+      explanation: expect.stringContaining(`Wanted: ${linked} holds TeamsSchedulerRole.`),
     })
     await apply(await plan(buildRunbook({ profile: 'teams', domain: 'contoso.com' }), tenant), tenant)
     const after = await diagnose(tenant, { profile: 'teams', domain: 'contoso.com' })
-    expect(after.checks.find((c) => c.id === `account.${linked}`)?.status).toBe('pass')
+    expect(after.checks.filter((c) => c.status !== 'pass')).toEqual([])
     // the application acting as that account is right as it is: no warning to re-link it
     expect(after.checks.find((c) => c.id === 'partnerApplication.TeamsScheduler')?.status).toBe('pass')
     expect(after.ok).toBe(true)
@@ -82,9 +86,10 @@ describe('a partner application already linked to an account with another name',
       }),
     )
     const report = await diagnose(tenant, { profile: 'teams', domain: 'contoso.com' })
-    expect(report.checks.find((c) => c.id === 'account.Alice Wood')).toMatchObject({
+    expect(report.checks.find((c) => c.id === 'mailUser.TeamsScheduler')).toMatchObject({
       status: 'fail',
-      evidence: ['TeamsScheduler acts as contoso.com/Users/Alice Wood', 'not a mail user'],
+      evidence: ['TeamsScheduler acts as contoso.com/Users/Alice Wood, which is not a mail user'],
+      fix: expect.stringContaining('Set-PartnerApplication -Identity'),
     })
   })
 })

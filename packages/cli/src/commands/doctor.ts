@@ -1,10 +1,9 @@
-import { type DoctorReport, diagnose, TeamsOAuthError } from '@teams-oauth/core'
+import { type DoctorReport, diagnose } from '@teams-oauth/core'
 import { writeFileAtomic } from '../files'
 import { renderHtmlReport } from '../html-report'
 import { type CliIO, exitCodes, paint } from '../io'
-import { accountsOf, parseTargetOptions } from '../options'
 import { type TargetsUsed, targetArguments, targetsLine } from '../targets-used'
-import { assertDistinctFiles, contextOf, withTargets } from './shared'
+import { assertDistinctFiles, prepare, withTargets } from './shared'
 
 export function renderDoctor(io: CliIO, report: DoctorReport, used: TargetsUsed, isTTY: boolean): string {
   const c = paint(io, isTTY)
@@ -28,27 +27,18 @@ export function renderDoctor(io: CliIO, report: DoctorReport, used: TargetsUsed,
 }
 
 export async function doctorCommand(io: CliIO, raw: Record<string, unknown>): Promise<number> {
-  const options = parseTargetOptions(raw)
-  const delegate = raw.delegate as string | undefined
-  const delegator = raw.delegator as string | undefined
-  if (Boolean(delegate) !== Boolean(delegator))
-    throw new TeamsOAuthError(
-      'INPUT_INVALID',
-      'delegate: --delegate and --delegator go together (e.g. --delegate bob --delegator alice)',
-      {
-        field: delegate ? 'delegator' : 'delegate',
-      },
-    )
+  // the input verify takes, validated alike: doctor's checks of the steps are verify's
+  const { options, runbook, context } = prepare(io, raw)
+  const { input } = runbook
   assertDistinctFiles({ '--state': options.state, '--html': raw.html as string | undefined })
-  const context = contextOf(io, options)
   const report = await withTargets(
     context,
     ({ targets }) =>
       diagnose(targets, {
-        profile: options.profile as 'teams',
-        ...(options.domain ? { domain: options.domain } : {}),
-        accounts: accountsOf(options),
-        ...(delegate && delegator ? { delegate, delegator } : {}),
+        profile: input.profile,
+        domain: input.domain,
+        accounts: input.accounts,
+        ...(input.delegate ?? {}),
         // the fix commands name the targets of this run, so they change what this run read
         targets: targetArguments(options),
         ...(options.graphUrl && options.entra !== 'msol' ? { graphUrl: options.graphUrl } : {}),

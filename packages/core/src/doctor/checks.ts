@@ -14,6 +14,8 @@ export const checkSchema = z.object({
   fix: z.string().nullable(),
   /** Why it matters, when it does not pass. */
   explanation: z.string().nullable(),
+  /** The runbook step this check reports on, as verify found it; absent on doctor's own checks. */
+  step: z.string().optional(),
 })
 export type Check = z.infer<typeof checkSchema>
 

@@ -43,54 +43,55 @@ function ewsFix(set: string, policy: string | null, block: string[] | null, enab
   return fixes.join('; ')
 }
 
+/** The EWS settings of the organisation or of a mailbox, as Get-OrganizationConfig and Get-CASMailbox name them. */
+interface EwsSettings {
+  EwsApplicationAccessPolicy: string | null
+  EwsAllowList: string[] | null
+  EwsBlockList: string[] | null
+  EwsEnabled: boolean | null
+}
+
+/** One EWS check: the verdict on the settings, and the commands (on `set`) that let the service in. */
+function ewsCheck(id: string, title: string, ews: EwsSettings, set: string): Check {
+  const verdict = ewsVerdict(
+    ews.EwsApplicationAccessPolicy,
+    ews.EwsAllowList,
+    ews.EwsBlockList,
+    ews.EwsEnabled,
+  )
+  return check(
+    id,
+    title,
+    verdict.status,
+    verdict.evidence,
+    ewsFix(set, ews.EwsApplicationAccessPolicy, ews.EwsBlockList, ews.EwsEnabled),
+    'The Teams scheduling service reaches the mailbox over EWS; EWS switched off or this policy turns it away.',
+  )
+}
+
 export async function ewsPolicyChecks(targets: Targets, options: DiagnoseOptions): Promise<Check[]> {
   const [raw] = await read(targets, { cmdlet: 'Get-OrganizationConfig', params: {} })
   const checks: Check[] = []
-  if (raw) {
-    const org = organizationConfigObject.parse(raw)
-    const verdict = ewsVerdict(
-      org.EwsApplicationAccessPolicy,
-      org.EwsAllowList,
-      org.EwsBlockList,
-      org.EwsEnabled,
-    )
+  if (raw)
     checks.push(
-      check(
+      ewsCheck(
         'ews.organization',
         'EWS (organisation) is enabled and lets the scheduling service in',
-        verdict.status,
-        verdict.evidence,
-        ewsFix('Set-OrganizationConfig', org.EwsApplicationAccessPolicy, org.EwsBlockList, org.EwsEnabled),
-        'The Teams scheduling service reaches the mailbox over EWS; EWS switched off or this policy turns it away.',
+        organizationConfigObject.parse(raw),
+        'Set-OrganizationConfig',
       ),
     )
-  }
   if (options.delegator) {
     const [cas] = await read(targets, { cmdlet: 'Get-CASMailbox', params: { Identity: options.delegator } })
-    if (cas) {
-      const mailbox = casMailboxObject.parse(cas)
-      const verdict = ewsVerdict(
-        mailbox.EwsApplicationAccessPolicy,
-        mailbox.EwsAllowList,
-        mailbox.EwsBlockList,
-        mailbox.EwsEnabled,
-      )
+    if (cas)
       checks.push(
-        check(
+        ewsCheck(
           'ews.mailbox',
           `EWS of ${options.delegator} is enabled and lets the scheduling service in`,
-          verdict.status,
-          verdict.evidence,
-          ewsFix(
-            `Set-CASMailbox -Identity ${quote(options.delegator)}`,
-            mailbox.EwsApplicationAccessPolicy,
-            mailbox.EwsBlockList,
-            mailbox.EwsEnabled,
-          ),
-          'The Teams scheduling service reaches the mailbox over EWS; EWS switched off or this policy turns it away.',
+          casMailboxObject.parse(cas),
+          `Set-CASMailbox -Identity ${quote(options.delegator)}`,
         ),
       )
-    }
   }
   return checks
 }

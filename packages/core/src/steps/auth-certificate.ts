@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import type { z } from 'zod'
 import {
   assertCertificateUsable,
   authCertificateRenewal,
@@ -9,12 +9,9 @@ import {
 import { parseCmdletOutput } from '../cmdlet-output'
 import { authConfigObject } from '../exchange-objects'
 import { quote } from '../script/quote'
-import { pinned, read, type StepContext, type StepKind } from './step'
+import { pinned, read, type StepContext, type StepKind, stepObject } from './step'
 
-export const authCertificateStep = z.object({
-  kind: z.literal('authCertificate'),
-  id: z.string(),
-})
+export const authCertificateStep = stepObject('authCertificate', {})
 export type AuthCertificateStep = z.infer<typeof authCertificateStep>
 
 interface Observed {

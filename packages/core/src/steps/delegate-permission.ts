@@ -3,12 +3,11 @@ import { delegateAccessSteps, rightsLevel } from '../delegates/evaluate'
 import { readCalendar, readCalendarPermissions } from '../delegates/read'
 import { isTeamsOAuthError } from '../errors'
 import { quote } from '../script/quote'
-import { exchangeAction, guidPattern, pinned, pinOf, read, type StepKind } from './step'
+import { identifiedObject, pinOf, undoTarget } from './journaled'
+import { exchangeAction, pinned, read, type StepKind, stepObject } from './step'
 
 /** The delegate holds Editor on the delegator's calendar, found by its type in any language. */
-export const delegatePermissionStep = z.object({
-  kind: z.literal('delegatePermission'),
-  id: z.string(),
+export const delegatePermissionStep = stepObject('delegatePermission', {
   delegate: z.string(),
   delegator: z.string(),
 })
@@ -126,20 +125,12 @@ export const delegatePermission: StepKind<DelegatePermissionStep, Observed> = {
       ? { result: [] }
       : null
   },
-  target(step, _action, before) {
-    const owner = before as { Guid?: unknown; Name?: unknown } | null
-    return owner &&
-      typeof owner.Guid === 'string' &&
-      guidPattern.test(owner.Guid) &&
-      typeof owner.Name === 'string'
-      ? {
-          read: 'Get-Mailbox',
-          guid: owner.Guid,
-          name: owner.Name,
-          what: `${step.delegate}'s rights on the calendar of mailbox ${owner.Name}`,
-        }
-      : null
-  },
+  target: (step, _action, before) =>
+    undoTarget(
+      'Get-Mailbox',
+      identifiedObject(before),
+      (name) => `${step.delegate}'s rights on the calendar of mailbox ${name}`,
+    ),
   fits: (step, action) =>
     action.system === 'exchange' &&
     ['Add-MailboxFolderPermission', 'Set-MailboxFolderPermission'].includes(action.cmdlet) &&

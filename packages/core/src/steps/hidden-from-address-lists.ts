@@ -3,24 +3,19 @@ import type { Action } from '../actions'
 import { parseCmdletOutput } from '../cmdlet-output'
 import { mailUserObject } from '../exchange-objects'
 import { quote } from '../script/quote'
-import { accountFor, exchangeAction, guidPattern, pinned, read, type StepKind, sameName } from './step'
+import { identifiedObject, undoTarget } from './journaled'
+import { accountFor, exchangeAction, pinned, read, type StepKind, sameName, stepObject } from './step'
 
 /** What the journal keeps of the user before the change: its flag, and which object it was. */
-interface Before {
+type Before = {
   HiddenFromAddressListsEnabled: boolean
   Guid: string
   Name: string
 }
 
 const recorded = (before: unknown): Before | null => {
-  const b = before as Partial<Before> | null
-  return b &&
-    typeof b.HiddenFromAddressListsEnabled === 'boolean' &&
-    typeof b.Guid === 'string' &&
-    guidPattern.test(b.Guid) &&
-    typeof b.Name === 'string'
-    ? (b as Before)
-    : null
+  const b = identifiedObject(before)
+  return b && typeof b.HiddenFromAddressListsEnabled === 'boolean' ? (b as Before) : null
 }
 
 /** The account an action set: the procedure's, or the one its partner application already acts as. */
@@ -29,9 +24,7 @@ const accountOf = (step: { user: string }, action: Action): string =>
     ? action.params.Identity
     : step.user
 
-export const hiddenFromAddressListsStep = z.object({
-  kind: z.literal('hiddenFromAddressLists'),
-  id: z.string(),
+export const hiddenFromAddressListsStep = stepObject('hiddenFromAddressLists', {
   user: z.string(),
 })
 export type HiddenFromAddressListsStep = z.infer<typeof hiddenFromAddressListsStep>
@@ -112,17 +105,8 @@ export const hiddenFromAddressLists: StepKind<HiddenFromAddressListsStep, Observ
     })
     return found && mailUserObject.parse(found).HiddenFromAddressListsEnabled ? { result: [] } : null
   },
-  target(_step, action, before) {
-    const old = recorded(before)
-    return old
-      ? {
-          read: 'Get-MailUser',
-          guid: old.Guid,
-          name: old.Name,
-          what: `mail user ${accountOf({ user: old.Name }, action)}`,
-        }
-      : null
-  },
+  target: (_step, action, before) =>
+    undoTarget('Get-MailUser', recorded(before), (name) => `mail user ${accountOf({ user: name }, action)}`),
   // the procedure's account, or the one its partner application acts as (the object read before the change)
   fits: (step, action, before) =>
     action.system === 'exchange' &&

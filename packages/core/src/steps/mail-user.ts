@@ -3,16 +3,8 @@ import { parseCmdletOutput } from '../cmdlet-output'
 import { mailUserObject, partnerApplicationObject } from '../exchange-objects'
 import { psFind } from '../script/helpers'
 import { psCall, quote } from '../script/quote'
-import {
-  createdObject,
-  exchangeAction,
-  pinned,
-  pinOf,
-  read,
-  type StepContext,
-  type StepKind,
-  sameName,
-} from './step'
+import { createdObject, pinOf, undoTarget } from './journaled'
+import { exchangeAction, pinned, read, type StepContext, type StepKind, sameName, stepObject } from './step'
 
 const addressOf = (external: string) => external.replace(/^smtp:/i, '')
 
@@ -20,9 +12,7 @@ const addressOf = (external: string) => external.replace(/^smtp:/i, '')
 const notTakenOver = (step: { name: string; externalEmailAddress: string }) =>
   `it is not the account this procedure makes, and teams-oauth does not take it over. Choose another account name (--teams-account / --sfbonline-account), or, if it is the account you meant, set its address (Set-MailUser -Identity ${quote(step.name)} -ExternalEmailAddress ${quote(step.externalEmailAddress)}), then run again`
 
-export const mailUserStep = z.object({
-  kind: z.literal('mailUser'),
-  id: z.string(),
+export const mailUserStep = stepObject('mailUser', {
   name: z.string(),
   externalEmailAddress: z.string(),
   /** Create with New-MailUser -ApplicationAccount where the build has it (the June 2025 procedure). */
@@ -215,13 +205,12 @@ export const mailUser: StepKind<MailUserStep, Observed> = {
       ? { result: [found] }
       : null
   },
-  target(step, action, _before, result) {
-    const created =
-      action.system === 'exchange' && action.cmdlet === 'New-MailUser' ? createdObject(result) : null
-    return created
-      ? { read: 'Get-MailUser', guid: created.Guid, name: created.Name, what: `mail user ${step.name}` }
-      : null
-  },
+  target: (step, action, _before, result) =>
+    undoTarget(
+      'Get-MailUser',
+      action.system === 'exchange' && action.cmdlet === 'New-MailUser' ? createdObject(result) : null,
+      () => `mail user ${step.name}`,
+    ),
   fits: (step, action) =>
     action.system === 'exchange' &&
     action.cmdlet === 'New-MailUser' &&

@@ -3,20 +3,10 @@ import { parseCmdletOutput } from '../cmdlet-output'
 import { managementRoleEntryObject, managementRoleObject } from '../exchange-objects'
 import { psFind } from '../script/helpers'
 import { psCall, quote } from '../script/quote'
-import {
-  createdObject,
-  exchangeAction,
-  guidPattern,
-  pinned,
-  pinOf,
-  read,
-  type StepKind,
-  sameName,
-} from './step'
+import { createdObject, identifiedObject, pinOf, undoTarget } from './journaled'
+import { exchangeAction, pinned, read, type StepKind, sameName, stepObject } from './step'
 
-export const managementRoleStep = z.object({
-  kind: z.literal('managementRole'),
-  id: z.string(),
+export const managementRoleStep = stepObject('managementRole', {
   name: z.string(),
   parent: z.string(),
   /** The only entries the role keeps (the teams profile: GetDelegate). */
@@ -171,14 +161,14 @@ export const managementRole: StepKind<ManagementRoleStep, Observed> = {
     const wantPresent = action.cmdlet === 'Add-ManagementRoleEntry'
     return Boolean(entry) === wantPresent ? { result: [] } : null
   },
-  target(step, action, before, result) {
-    const created =
-      action.system === 'exchange' && action.cmdlet === 'New-ManagementRole' ? createdObject(result) : null
-    const role = created ? { Name: created.Name, Guid: created.Guid } : roleOf(before)
-    return role
-      ? { read: 'Get-ManagementRole', guid: role.Guid, name: role.Name, what: `management role ${step.name}` }
-      : null
-  },
+  target: (step, action, before, result) =>
+    undoTarget(
+      'Get-ManagementRole',
+      (action.system === 'exchange' && action.cmdlet === 'New-ManagementRole'
+        ? createdObject(result)
+        : null) ?? roleOf(before),
+      () => `management role ${step.name}`,
+    ),
   fits(step, action) {
     if (action.system !== 'exchange') return false
     if (action.cmdlet === 'New-ManagementRole')
@@ -195,8 +185,6 @@ export const managementRole: StepKind<ManagementRoleStep, Observed> = {
 
 /** The role an entry change was made on, as recorded before it. */
 function roleOf(before: unknown): { Name: string; Guid: string } | null {
-  const role = (before as { role?: { Name?: unknown; Guid?: unknown } } | null)?.role
-  return role && typeof role.Name === 'string' && typeof role.Guid === 'string' && guidPattern.test(role.Guid)
-    ? { Name: role.Name, Guid: role.Guid }
-    : null
+  const role = identifiedObject((before as { role?: unknown } | null)?.role)
+  return role ? { Name: role.Name, Guid: role.Guid } : null
 }

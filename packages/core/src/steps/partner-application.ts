@@ -4,21 +4,10 @@ import { parseCmdletOutput } from '../cmdlet-output'
 import { partnerApplicationObject } from '../exchange-objects'
 import type { CmdletValue } from '../ports'
 import { psCall, quote } from '../script/quote'
-import {
-  accountFor,
-  createdObject,
-  exchangeAction,
-  guidPattern,
-  pinned,
-  pinOf,
-  read,
-  type StepKind,
-  sameName,
-} from './step'
+import { createdObject, identifiedObject, pinOf, undoTarget } from './journaled'
+import { accountFor, exchangeAction, pinned, read, type StepKind, sameName, stepObject } from './step'
 
-export const partnerApplicationStep = z.object({
-  kind: z.literal('partnerApplication'),
-  id: z.string(),
+export const partnerApplicationStep = stepObject('partnerApplication', {
   name: z.string(),
   applicationIdentifier: z.string(),
   /** The account the application acts as; CloudVoicemail has none. */
@@ -181,20 +170,14 @@ export const partnerApplication: StepKind<PartnerApplicationStep, Observed> = {
       ? { result: [] }
       : null
   },
-  target(step, action, before, result) {
-    const object =
+  target: (step, action, before, result) =>
+    undoTarget(
+      'Get-PartnerApplication',
       action.system === 'exchange' && action.cmdlet === 'New-PartnerApplication'
         ? ours(step, result)
-        : recorded(step, before)
-    return object
-      ? {
-          read: 'Get-PartnerApplication',
-          guid: object.Guid,
-          name: object.Name,
-          what: `partner application ${object.Name}`,
-        }
-      : null
-  },
+        : recorded(step, before),
+      (name) => `partner application ${name}`,
+    ),
   fits(step, action, before) {
     if (action.system !== 'exchange') return false
     if (action.cmdlet === 'New-PartnerApplication')
@@ -221,19 +204,10 @@ function ours(step: PartnerApplicationStep, result: unknown) {
 
 /** The application a Set-PartnerApplication changed, as read before it, when it is this step's. */
 function recorded(step: PartnerApplicationStep, before: unknown) {
-  const old = before as {
-    Name?: unknown
-    Enabled?: unknown
-    LinkedAccount?: unknown
-    ApplicationIdentifier?: unknown
-    Guid?: unknown
-  } | null
+  const old = identifiedObject(before)
   if (
     !old ||
-    typeof old.Name !== 'string' ||
     typeof old.Enabled !== 'boolean' ||
-    typeof old.Guid !== 'string' ||
-    !guidPattern.test(old.Guid) ||
     String(old.ApplicationIdentifier).toLowerCase() !== step.applicationIdentifier.toLowerCase()
   )
     return null

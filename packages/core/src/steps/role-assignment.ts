@@ -2,21 +2,10 @@ import { z } from 'zod'
 import { parseCmdletOutput } from '../cmdlet-output'
 import { roleAssignmentObject } from '../exchange-objects'
 import { quote } from '../script/quote'
-import {
-  accountFor,
-  createdObject,
-  exchangeAction,
-  guidPattern,
-  pinned,
-  pinOf,
-  read,
-  type StepKind,
-  sameName,
-} from './step'
+import { createdObject, identifiedObject, pinOf, undoTarget } from './journaled'
+import { accountFor, exchangeAction, pinned, read, type StepKind, sameName, stepObject } from './step'
 
-export const roleAssignmentStep = z.object({
-  kind: z.literal('roleAssignment'),
-  id: z.string(),
+export const roleAssignmentStep = stepObject('roleAssignment', {
   role: z.string(),
   user: z.string(),
 })
@@ -126,20 +115,14 @@ export const roleAssignment: StepKind<RoleAssignmentStep, Observed> = {
     if (!enabled) return null
     return { result: action.cmdlet === 'New-ManagementRoleAssignment' ? [enabled] : [] }
   },
-  target(step, action, before, result) {
-    const object =
+  target: (step, action, before, result) =>
+    undoTarget(
+      'Get-ManagementRoleAssignment',
       action.system === 'exchange' && action.cmdlet === 'New-ManagementRoleAssignment'
         ? ours(step, result, userOf(step, action))
-        : recorded(step, before)
-    return object
-      ? {
-          read: 'Get-ManagementRoleAssignment',
-          guid: object.Guid,
-          name: object.Name,
-          what: `role assignment ${object.Name}`,
-        }
-      : null
-  },
+        : recorded(step, before),
+      (name) => `role assignment ${name}`,
+    ),
   fits(step, action, before) {
     if (action.system !== 'exchange') return false
     if (action.cmdlet === 'New-ManagementRoleAssignment')
@@ -168,9 +151,8 @@ function ours(step: RoleAssignmentStep, result: unknown, user: string) {
 
 /** The assignment a Set-ManagementRoleAssignment changed, as read before it, when it is this step's role's (its user may be a linked account). */
 function recorded(step: RoleAssignmentStep, before: unknown) {
-  const old = before as { Name?: unknown; Role?: unknown; RoleAssigneeName?: unknown; Guid?: unknown } | null
-  if (!old || typeof old.Name !== 'string' || typeof old.Guid !== 'string' || !guidPattern.test(old.Guid))
-    return null
+  const old = identifiedObject(before)
+  if (!old) return null
   const right =
     typeof old.Role === 'string' &&
     old.Role.toLowerCase() === step.role.toLowerCase() &&

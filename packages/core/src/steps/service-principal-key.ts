@@ -6,11 +6,9 @@ import { TeamsOAuthError } from '../errors'
 import { assertKeyValues, isExpired, keepKey, keyMatches } from '../key-credentials'
 import type { ServicePrincipal } from '../ports'
 import { printKeyChanges, printKeyCheck } from './service-principal-key-print'
-import type { PlannedAction, StepKind } from './step'
+import { type PlannedAction, type StepKind, stepObject } from './step'
 
-export const servicePrincipalKeyStep = z.object({
-  kind: z.literal('servicePrincipalKey'),
-  id: z.string(),
+export const servicePrincipalKeyStep = stepObject('servicePrincipalKey', {
   appId: z.string(),
   displayName: z.string(),
 })

@@ -1,3 +1,4 @@
+import { z } from 'zod'
 import type { Action, ExchangeAction } from '../actions'
 import type { CertificateInfo } from '../certificate'
 import type { EntraPath, ValidInput } from '../input'
@@ -82,17 +83,9 @@ export interface UndoTarget {
   what: string
 }
 
-export const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
-/** The first object of a cmdlet's recorded result, with a Guid and a Name; null otherwise. */
-export function createdObject(
-  result: unknown,
-): { Guid: string; Name: string; [key: string]: unknown } | null {
-  const first = Array.isArray(result) ? (result[0] as Record<string, unknown> | undefined) : undefined
-  if (!first || typeof first.Guid !== 'string' || !guidPattern.test(first.Guid)) return null
-  if (typeof first.Name !== 'string') return null
-  return first as { Guid: string; Name: string }
-}
+/** A step kind's schema: its kind, its id, and the fields of its own. */
+export const stepObject = <K extends string, S extends z.ZodRawShape>(kind: K, shape: S) =>
+  z.object({ kind: z.literal(kind), id: z.string(), ...shape })
 
 /** Adds -DomainController to a call when the run pins one. */
 export function pinned(
@@ -124,9 +117,3 @@ export const sameName = (a: string | null | undefined, b: string | null | undefi
 /** The account a step's procedure account name stands for in this run (see StepContext.accounts). */
 export const accountFor = (context: StepContext, name: string): string =>
   context.accounts[name.toLowerCase()] ?? name
-
-/** The -DomainController an action was pinned to, for the action that undoes it. */
-export function pinOf(action: { params?: Record<string, CmdletValue> }): Record<string, CmdletValue> {
-  const dc = action.params?.DomainController
-  return dc != null ? { DomainController: dc } : {}
-}
