@@ -7,7 +7,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url))
 
 /**
  * Runs a README's TypeScript example as written (its first block, or the first after a heading),
- * with the package imports pointed at the sources; resolves to what the example logged.
+ * with the package imports (and subpath doors) pointed at the sources; resolves to what the example logged.
  */
 export async function runReadmeExample(
   readme: string,
@@ -15,10 +15,9 @@ export async function runReadmeExample(
 ): Promise<unknown[][]> {
   let text = await readFile(join(root, readme), 'utf8')
   if (options.after) text = text.slice(text.indexOf(options.after))
-  // `@teams-oauth/<package>` is its src/index.ts, a subpath door `@teams-oauth/<package>/<name>` its src/<name>.ts
   const code = (/```ts\n([\s\S]*?)```/.exec(text)?.[1] ?? '').replace(
     /'@teams-oauth\/([a-z]+)(?:\/([a-z-]+))?'/g,
-    (_, name: string, door: string | undefined) =>
+    (_, name: string, door?: string) =>
       JSON.stringify(join(root, 'packages', name, 'src', `${door ?? 'index'}.ts`)),
   )
   if (!code)

@@ -1,4 +1,5 @@
-import { graphTarget, type RunbookInput, TeamsOAuthError } from '@teams-oauth/core'
+import { type RunbookInput, TeamsOAuthError } from '@teams-oauth/core'
+import { graphTarget } from '@teams-oauth/core/adapter'
 import { z } from 'zod'
 import { kB, readInputFile } from './files'
 

@@ -1,4 +1,5 @@
-import { type Action, type Plan, psCall, type VerifyReport } from '@teams-oauth/core'
+import type { Action, Plan, VerifyReport } from '@teams-oauth/core'
+import { psCall } from '@teams-oauth/core/adapter'
 import { type CliIO, paint } from './io'
 
 export function describeAction(action: Action): string {

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { type Journal, sealJournal } from '@teams-oauth/core'
+import type { Journal } from '@teams-oauth/core'
+import { sealJournal } from '@teams-oauth/core/adapter'
 import { createFakeTenant, scenarios } from '@teams-oauth/fakes'
 import { describe, expect, it } from 'vitest'
 import { runCli, stateOf, tempDir } from './run-cli'

@@ -1,12 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import {
-  authCertificateRenewal,
-  buildRunbook,
-  entraPaths,
-  profileNames,
-  renderScript,
-} from '@teams-oauth/core'
+import { buildRunbook, entraPaths, profileNames, renderScript } from '@teams-oauth/core'
+import { authCertificateRenewal } from '@teams-oauth/core/adapter'
 import { pwshTestGate } from '@teams-oauth/powershell'
 import { describe, expect, it } from 'vitest'
 import * as setupScripts from '../../exchange/src/setup-scripts'

@@ -3,7 +3,7 @@ import { createHash, X509Certificate } from 'node:crypto'
 import type forge from 'node-forge'
 import asn1 from 'node-forge/lib/asn1.js'
 import type { CertificateRef } from './actions'
-import { TeamsOAuthError } from './errors'
+import { isTeamsOAuthError, TeamsOAuthError } from './errors'
 
 export interface CertificateInfo {
   der: Uint8Array
@@ -104,7 +104,7 @@ export function parseCertificate(input: Uint8Array | string): CertificateInfo {
     try {
       candidates = isPkcs7(bytes) ? certificatesFromPkcs7(bytes) : [bytes]
     } catch (error) {
-      if (error instanceof TeamsOAuthError) throw error
+      if (isTeamsOAuthError(error)) throw error
       throw invalid('the PKCS#7 file cannot be read')
     }
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { parseCmdletOutput } from './cmdlet-output'
 import { diagnose } from './doctor'
 import { plan } from './engine'
-import { TeamsOAuthError } from './errors'
+import { isTeamsOAuthError, TeamsOAuthError, type TeamsOAuthErrorOf } from './errors'
 import { exchangeServerObject } from './exchange-objects'
 import type { CmdletCall, CmdletObject, EntraPort, ExchangePort } from './ports'
 import { buildRunbook } from './runbook'
@@ -15,13 +15,12 @@ const exchangeAnswering = (answers: Record<string, CmdletObject[]>): ExchangePor
 })
 const noEntra: EntraPort = { getServicePrincipal: async () => null, setKeyCredentials: async () => {} }
 
-const failureOf = async (promise: Promise<unknown>): Promise<TeamsOAuthError> => {
+const failureOf = async (promise: Promise<unknown>): Promise<TeamsOAuthErrorOf> => {
   const outcome = await promise.then(
     () => null,
     (error: unknown) => error,
   )
-  if (!(outcome instanceof TeamsOAuthError))
-    throw new Error(`expected a TeamsOAuthError, got ${String(outcome)}`)
+  if (!isTeamsOAuthError(outcome)) throw new Error(`expected a TeamsOAuthError, got ${String(outcome)}`)
   return outcome
 }
 

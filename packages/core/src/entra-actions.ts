@@ -75,7 +75,7 @@ function checkWritten(after: ServicePrincipal, write: KeyWrite) {
   )
 }
 
-const formRefused = (error: unknown) => isTeamsOAuthError(error) && error.code === 'KEY_FORM_REFUSED'
+const formRefused = (error: unknown) => isTeamsOAuthError(error, 'KEY_FORM_REFUSED')
 
 /** A refusal of the minimal form too: when expired keys were kept, say how to leave them out. */
 function refusedEvenMinimal(error: unknown, write: KeyWrite, now: Date): unknown {
@@ -145,8 +145,7 @@ export async function executeEntraAction(
       if (form === 'whole' && formRefused(error)) {
         // Graph validates the whole PATCH before applying it: nothing was written, so one retry is safe.
         form = 'minimal'
-        const said = (error as TeamsOAuthError).data.graphMessage
-        refusal = typeof said === 'string' ? said : (error as TeamsOAuthError).message
+        refusal = error.data.graphMessage ?? error.message
         continue
       }
       throw form === 'minimal' ? refusedEvenMinimal(error, write, now) : error

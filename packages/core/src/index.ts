@@ -1,25 +1,30 @@
-export * from './actions'
-export { appIds, appNames } from './app-ids'
+/**
+ * `@teams-oauth/core`: what an admin tool calls. A name is here when a program that configures an
+ * organisation calls it or reads its type: build a runbook, plan, apply, verify, roll back, diagnose,
+ * audit delegates, print the script, keep a journal, tell our errors apart; and the ports (as types)
+ * it implements or passes. What only an adapter, a fake or a test of the model needs (how keys merge,
+ * cmdlet output schemas, quoting, step kinds, journal internals, Graph clouds, application ids…) is in
+ * `@teams-oauth/core/adapter`; no name is in both. The runtime names are pinned by a test
+ * (test/main-entry.test.ts), so adding one is a decision.
+ */
+export type { Action, CertificateRef, EntraAction, ExchangeAction } from './actions'
+export { assertCertificateUsable, type CertificateInfo, parseCertificate } from './certificate'
 export {
-  assertCertificateUsable,
-  authCertificateRenewal,
-  type CertificateInfo,
-  certificateRef,
-  daysUntil,
-  parseCertificate,
-  thumbprintOf,
-} from './certificate'
-export { checkCmdletOutput, cmdletOutputSchemas, parseCmdletOutput } from './cmdlet-output'
-export * from './delegates'
+  type AuditOptions,
+  type AuditProgress,
+  type AuditScope,
+  auditConcurrency,
+  auditDelegates,
+  maxAuditConcurrency,
+} from './delegates/audit'
 export {
-  type Check,
-  type CheckStatus,
-  checkSchema,
-  checkStatuses,
-  type DiagnoseOptions,
-  type DoctorReport,
-  diagnose,
-} from './doctor'
+  type DelegateFinding,
+  type DelegateVerdict,
+  type DelegatorEws,
+  delegateFindingSchema,
+  verdictCounts,
+} from './delegates/finding'
+export { type Check, type CheckStatus, type DiagnoseOptions, type DoctorReport, diagnose } from './doctor'
 export {
   type ApplyOptions,
   type ApplyResult,
@@ -35,23 +40,23 @@ export {
   type VerifyStep,
   verify,
 } from './engine'
-export { executeEntraAction, type KeyWriteResult, keyWriteResultSchema, maxKeyRereads } from './entra-actions'
-export * from './errors'
-export * from './exchange-objects'
 export {
-  type CloudSupport,
-  cloudSupportNote,
-  defaultGraphUrl,
-  type GraphCloud,
-  type GraphTarget,
-  graphClouds,
-  graphTarget,
-} from './graph-cloud'
+  type CommonErrorData,
+  type ErrorCode,
+  type ErrorData,
+  type GraphRequestData,
+  type InputIssue,
+  inputErrorCodes,
+  isTeamsOAuthError,
+  type PowerShellFailureData,
+  TeamsOAuthError,
+  type TeamsOAuthErrorData,
+  type TeamsOAuthErrorOf,
+  toTeamsOAuthError,
+} from './errors'
 export {
   type EntraPath,
   entraPaths,
-  type InputIssue,
-  inputSchema,
   type ProfileName,
   parseInput,
   profileNames,
@@ -63,44 +68,24 @@ export {
   type Journal,
   type JournalEntry,
   type JournalOrganisation,
-  journalOrganisationSchema,
-  journalSchema,
-  journalVersion,
   parseJournal,
-  sealJournal,
 } from './journal'
-export { assertJournalOf, bindJournal, checkJournal, isOwnStep, organisationOf } from './journal-check'
-export {
-  assertKeyValues,
-  identifierHex,
-  isExactly,
-  isExpired,
-  type KeyForm,
-  type KeyMerge,
-  keepKey,
-  keptKeyIn,
-  keyMatches,
-  keyThumbprint,
-  keyThumbprints,
-  mergeKeyCredentials,
-  minimalKey,
-  newKeyFor,
-  sameCollection,
-  sameKey,
-  sameKeyBytes,
-} from './key-credentials'
-export * from './ports'
+export { bindJournal, checkJournal } from './journal-check'
+export type {
+  CmdletCall,
+  CmdletObject,
+  CmdletValue,
+  EntraPort,
+  ExchangeErrorData,
+  ExchangePort,
+  KeyCredential,
+  KeyCredentialWrite,
+  ReadOptions,
+  ServicePrincipal,
+  Targets,
+} from './ports'
 export { profiles } from './profiles'
 export { type RollbackOptions, type RollbackResult, rollback, type UndoneAction } from './rollback'
 export { buildRunbook, type Runbook } from './runbook'
-export { psCall, psValue, quote } from './script/quote'
 export { renderScript, type ScriptOptions } from './script/render'
-export {
-  type Decision,
-  kindOf,
-  type PlannedAction,
-  type Step,
-  type StepContext,
-  servicePrincipalMissing,
-  stepSchema,
-} from './steps'
+export type { PlannedAction, Step } from './steps'

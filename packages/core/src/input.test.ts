@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { TeamsOAuthError } from './errors'
+import { isTeamsOAuthError, type TeamsOAuthErrorOf } from './errors'
 import { parseInput } from './input'
 
-const failure = (input: unknown): TeamsOAuthError => {
+const failure = (input: unknown): TeamsOAuthErrorOf => {
   try {
     parseInput(input)
   } catch (error) {
-    if (error instanceof TeamsOAuthError) return error
+    if (isTeamsOAuthError(error)) return error
     throw error
   }
   throw new Error('expected parseInput to fail')

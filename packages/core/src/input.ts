@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { TeamsOAuthError } from './errors'
+import type { InputIssue } from './error-data'
+import { isTeamsOAuthError, TeamsOAuthError } from './errors'
 import { graphTarget } from './graph-cloud'
 
 export const profileNames = ['teams', 'sfbonline', 'all'] as const
@@ -70,8 +71,9 @@ export const inputSchema = z
         try {
           graphTarget(value)
         } catch (error) {
-          const issue = (error as TeamsOAuthError).data.issues as { problem: string }[]
-          context.addIssue({ code: 'custom', message: `${JSON.stringify(value)} ${issue[0]?.problem}` })
+          if (!isTeamsOAuthError(error, 'INPUT_INVALID')) throw error
+          const problem = error.data.issues?.[0]?.problem
+          context.addIssue({ code: 'custom', message: `${JSON.stringify(value)} ${problem}` })
         }
       })
       .optional(),
@@ -121,12 +123,6 @@ const fixes: Record<string, string> = {
   anyCertificate: 'pass true or false',
   'delegate.delegate': 'name the delegate by alias, address or name (--delegate bob)',
   'delegate.delegator': 'name the delegator by alias, address or name (--delegator alice)',
-}
-
-export interface InputIssue {
-  field: string
-  problem: string
-  fix: string
 }
 
 /** Validates input for a runbook; on failure throws INPUT_INVALID naming each field, its problem and the fix. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import type { TeamsOAuthError } from './errors'
+import { isTeamsOAuthError } from './errors'
 import { emptyJournal, type JournalOrganisation } from './journal'
-import { assertJournalOf } from './journal-check'
+import { assertJournalOf, organisationOf } from './journal-check'
+import type { Targets } from './ports'
 
 const contoso: JournalOrganisation = {
   exchange: { guid: '11111111-1111-4111-8111-111111111111', name: 'Contoso' },
@@ -12,7 +13,8 @@ const code = (run: () => void) => {
     run()
     return null
   } catch (error) {
-    return (error as TeamsOAuthError).code
+    if (!isTeamsOAuthError(error)) throw error
+    return error.code
   }
 }
 
@@ -43,5 +45,28 @@ describe('assertJournalOf', () => {
 
   it('takes a journal without a header as not bound yet', () => {
     expect(code(() => assertJournalOf(emptyJournal(), contoso))).toBeNull()
+  })
+})
+
+describe('organisationOf', () => {
+  const targets = (config: Record<string, unknown>) =>
+    ({
+      exchange: { invoke: async () => [config] },
+      entra: { tenantId: async () => null },
+    }) as unknown as Targets
+
+  it('names the organisation by its Guid (lower case) and Name', async () => {
+    await expect(
+      organisationOf(targets({ Guid: '11111111-1111-4111-8111-11111111111A', Name: 'Contoso' })),
+    ).resolves.toEqual({
+      exchange: { guid: '11111111-1111-4111-8111-11111111111a', name: 'Contoso' },
+      entra: { tenantId: null },
+    })
+  })
+
+  it('refuses an answer without a Guid as output it cannot read, naming the property', async () => {
+    const failure = await organisationOf(targets({ Name: 'Contoso' })).catch((error: unknown) => error)
+    expect(isTeamsOAuthError(failure, 'EXCHANGE_OUTPUT_INVALID')).toBe(true)
+    expect(failure).toMatchObject({ data: { cmdlet: 'Get-OrganizationConfig', property: 'Guid' } })
   })
 })

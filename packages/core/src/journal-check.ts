@@ -125,12 +125,24 @@ export async function organisationOf(targets: Targets): Promise<JournalOrganisat
   const [config] = await targets.exchange.invoke({ cmdlet: 'Get-OrganizationConfig', params: {} })
   const guid = config?.Guid
   const name = config?.Name
-  if (typeof guid !== 'string' || guid === '' || typeof name !== 'string')
+  if (typeof guid !== 'string' || guid === '' || typeof name !== 'string') {
+    const missing = typeof guid !== 'string' || guid === '' ? 'Guid' : 'Name'
     throw new TeamsOAuthError(
-      'EXCHANGE_CMDLET_FAILED',
+      'EXCHANGE_OUTPUT_INVALID',
       'Get-OrganizationConfig returned no Guid and Name, so teams-oauth cannot tell which organisation this is; nothing was changed',
-      { cmdlet: 'Get-OrganizationConfig' },
+      {
+        cmdlet: 'Get-OrganizationConfig',
+        property: missing,
+        issues: [
+          {
+            field: `Get-OrganizationConfig.${missing}`,
+            problem: `${missing} is missing`,
+            fix: 'the Exchange port must return Get-OrganizationConfig with its Guid and Name as strings',
+          },
+        ],
+      },
     )
+  }
   const tenantId = (await targets.entra.tenantId?.()) ?? null
   return {
     exchange: { guid: guid.toLowerCase(), name },

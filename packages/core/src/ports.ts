@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { checkCmdletOutput } from './cmdlet-output'
-import { TeamsOAuthError } from './errors'
+import { isTeamsOAuthError, TeamsOAuthError } from './errors'
 
 /**
  * A value passed to or returned by a cmdlet, as JSON. Byte arrays travel as `{ "$bytes": "<base64>" }`
@@ -92,9 +92,9 @@ export function exchangeCmdletError(data: ExchangeErrorData): TeamsOAuthError {
  * this session does not have (CommandNotFoundException, also ObjectNotFound) is not an absent object.
  */
 export function isExchangeNotFound(error: unknown): boolean {
-  if (!(error instanceof TeamsOAuthError) || error.code !== 'EXCHANGE_CMDLET_FAILED') return false
-  const data = error.data as Partial<ExchangeErrorData>
-  const kind = `${data.reason ?? ''} ${data.fullyQualifiedErrorId ?? ''}`
+  if (!isTeamsOAuthError(error, 'EXCHANGE_CMDLET_FAILED')) return false
+  const { data } = error
+  const kind = `${data.reason} ${data.fullyQualifiedErrorId}`
   if (/CommandNotFound/.test(kind)) return false
   return data.category === 'ObjectNotFound' || /ManagementObjectNotFoundException|ObjectNotFound/.test(kind)
 }
@@ -104,9 +104,8 @@ export function isExchangeNotFound(error: unknown): boolean {
  * how long it asks to wait, or null when the error is not throttling.
  */
 export function exchangeThrottling(error: unknown): { retryAfterMs: number } | null {
-  if (!(error instanceof TeamsOAuthError) || error.code !== 'EXCHANGE_CMDLET_FAILED') return null
-  const data = error.data as Partial<ExchangeErrorData>
-  const text = `${data.message ?? ''} ${data.reason ?? ''}`
+  if (!isTeamsOAuthError(error, 'EXCHANGE_CMDLET_FAILED')) return null
+  const text = `${error.data.message} ${error.data.reason}`
   if (
     !/user load quota|OverBudget|throttl|exceeded the maximum number of (?:cmdlets|connections)/i.test(text)
   )

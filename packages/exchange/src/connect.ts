@@ -3,15 +3,13 @@ import {
   type CmdletObject,
   type CmdletValue,
   type ExchangePort,
-  exchangeCmdletError,
-  isExchangeNotFound,
+  isTeamsOAuthError,
   type ReadOptions,
   TeamsOAuthError,
 } from '@teams-oauth/core'
+import { exchangeCmdletError, isExchangeNotFound } from '@teams-oauth/core/adapter'
 import {
   createPowerShellSession,
-  isPowerShellError,
-  type PowerShellFailure,
   type PowerShellScript,
   type PowerShellSession,
   secret,
@@ -169,27 +167,18 @@ function setupFor(options: ConnectExchangeOptions): { label: string; script: Pow
 
 /** A failed cmdlet in Exchange's words; anything else (timeout, crash) stays the session's error. */
 function cmdletFailure(cmdlet: string, error: unknown): unknown {
-  if (isPowerShellError(error) && error.code === 'POWERSHELL_COMMAND_FAILED') {
-    const failure = error.data as unknown as PowerShellFailure
-    return exchangeCmdletError({
-      cmdlet,
-      message: failure.message,
-      category: failure.category,
-      reason: failure.reason,
-      fullyQualifiedErrorId: failure.fullyQualifiedErrorId,
-      target: failure.target,
-    })
-  }
-  return error
+  if (!isTeamsOAuthError(error, 'POWERSHELL_COMMAND_FAILED')) return error
+  const { message, category, reason, fullyQualifiedErrorId, target } = error.data
+  return exchangeCmdletError({ cmdlet, message, category, reason, fullyQualifiedErrorId, target })
 }
 
 function connectionFailed(label: string, error: unknown): TeamsOAuthError {
-  if (isPowerShellError(error) && error.code !== 'POWERSHELL_COMMAND_FAILED') return error
+  if (isTeamsOAuthError(error) && error.code !== 'POWERSHELL_COMMAND_FAILED') return error
   const detail = error instanceof Error ? error.message.replace(/^setup: /, '') : String(error)
   return new TeamsOAuthError(
     'EXCHANGE_UNAVAILABLE',
     `Could not connect to Exchange (${label}): ${detail}`,
-    { connection: label, ...(isPowerShellError(error) ? { powershell: error.data } : {}) },
+    { connection: label, ...(isTeamsOAuthError(error) ? { powershell: error.data } : {}) },
     { cause: error },
   )
 }

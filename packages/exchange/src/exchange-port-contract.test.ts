@@ -1,4 +1,5 @@
-import { type CmdletCall, readFound } from '@teams-oauth/core'
+import type { CmdletCall } from '@teams-oauth/core'
+import { readFound } from '@teams-oauth/core/adapter'
 import { createFakeTenant } from '@teams-oauth/fakes'
 import { pwshTestGate } from '@teams-oauth/powershell'
 import { describe, expect, it } from 'vitest'

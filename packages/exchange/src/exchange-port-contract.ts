@@ -1,23 +1,17 @@
 import {
-  authConfigObject,
-  authServerObject,
   type CmdletCall,
-  casMailboxObject,
   type ExchangePort,
+  isTeamsOAuthError,
+  type TeamsOAuthErrorOf,
+} from '@teams-oauth/core'
+import {
+  authConfigObject,
+  cmdletOutputSchemas,
   exchangeCertificateObject,
-  exchangeServerObject,
   isExchangeNotFound,
-  mailboxFolderObject,
-  mailboxFolderPermissionObject,
-  mailboxObject,
   mailUserObject,
   managementRoleEntryObject,
-  managementRoleObject,
-  organizationConfigObject,
-  partnerApplicationObject,
-  roleAssignmentObject,
-  TeamsOAuthError,
-} from '@teams-oauth/core'
+} from '@teams-oauth/core/adapter'
 import type { FakeTenant } from '@teams-oauth/fakes'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { z } from 'zod'
@@ -29,44 +23,47 @@ export interface ExchangePortDoor {
   fresh(): Promise<{ port: ExchangePort; tenant: FakeTenant }>
 }
 
-export const contractReads: { call: CmdletCall; schema: z.ZodType }[] = [
-  { call: { cmdlet: 'Get-MailUser', params: {} }, schema: mailUserObject },
-  {
-    call: { cmdlet: 'Get-ManagementRole', params: { Identity: 'UserApplication' } },
-    schema: managementRoleObject,
-  },
-  {
-    call: { cmdlet: 'Get-ManagementRoleEntry', params: { Identity: 'UserApplication\\*' } },
-    schema: managementRoleEntryObject,
-  },
-  {
-    call: { cmdlet: 'Get-ManagementRoleAssignment', params: { Role: 'UserApplication' } },
-    schema: roleAssignmentObject,
-  },
-  { call: { cmdlet: 'Get-PartnerApplication', params: {} }, schema: partnerApplicationObject },
-  { call: { cmdlet: 'Get-AuthConfig', params: {} }, schema: authConfigObject },
-  { call: { cmdlet: 'Get-AuthServer', params: {} }, schema: authServerObject },
-  { call: { cmdlet: 'Get-ExchangeServer', params: {} }, schema: exchangeServerObject },
-  { call: { cmdlet: 'Get-Mailbox', params: {} }, schema: mailboxObject },
-  {
-    call: { cmdlet: 'Get-MailboxFolderStatistics', params: { Identity: 'klaus', FolderScope: 'Calendar' } },
-    schema: mailboxFolderObject,
-  },
-  {
-    call: { cmdlet: 'Get-MailboxFolderPermission', params: { Identity: 'klaus:\\Kalender' } },
-    schema: mailboxFolderPermissionObject,
-  },
-  { call: { cmdlet: 'Get-OrganizationConfig', params: {} }, schema: organizationConfigObject },
-  { call: { cmdlet: 'Get-CASMailbox', params: { Identity: 'alice' } }, schema: casMailboxObject },
-]
+/**
+ * The parameters of each read in the contract, against the default fake organisation. Its schema is
+ * core's own for that cmdlet (cmdletOutputSchemas); Get-ExchangeCertificate is read by thumbprint below.
+ */
+const readParams: Readonly<Record<string, CmdletCall['params']>> = {
+  'Get-MailUser': {},
+  'Get-ManagementRole': { Identity: 'UserApplication' },
+  'Get-ManagementRoleEntry': { Identity: 'UserApplication\\*' },
+  'Get-ManagementRoleAssignment': { Role: 'UserApplication' },
+  'Get-PartnerApplication': {},
+  'Get-AuthConfig': {},
+  'Get-AuthServer': {},
+  'Get-ExchangeServer': {},
+  'Get-Mailbox': {},
+  'Get-MailboxFolderStatistics': { Identity: 'klaus', FolderScope: 'Calendar' },
+  'Get-MailboxFolderPermission': { Identity: 'klaus:\\Kalender' },
+  'Get-OrganizationConfig': {},
+  'Get-CASMailbox': { Identity: 'alice' },
+}
 
-export async function failureOf(promise: Promise<unknown>): Promise<TeamsOAuthError> {
+const schemaOf = (cmdlet: string): z.ZodType => {
+  const schema = cmdletOutputSchemas[cmdlet]
+  if (!schema) throw new Error(`core has no output schema for ${cmdlet}`)
+  return schema
+}
+
+/** Every read core has a schema for, each with its schema: a read core learns is in the contract at once. */
+export const contractReads: { call: CmdletCall; schema: z.ZodType }[] = Object.keys(cmdletOutputSchemas)
+  .filter((cmdlet) => cmdlet.startsWith('Get-') && cmdlet !== 'Get-ExchangeCertificate')
+  .map((cmdlet) => {
+    const params = readParams[cmdlet]
+    if (!params) throw new Error(`the Exchange port contract has no read of ${cmdlet}: add its parameters`)
+    return { call: { cmdlet, params }, schema: schemaOf(cmdlet) }
+  })
+
+export async function failureOf(promise: Promise<unknown>): Promise<TeamsOAuthErrorOf> {
   const outcome = await promise.then(
     () => null,
     (error: unknown) => error,
   )
-  if (!(outcome instanceof TeamsOAuthError))
-    throw new Error(`expected a TeamsOAuthError, got ${String(outcome)}`)
+  if (!isTeamsOAuthError(outcome)) throw new Error(`expected a TeamsOAuthError, got ${String(outcome)}`)
   return outcome
 }
 

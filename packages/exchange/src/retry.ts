@@ -1,4 +1,5 @@
-import { type ExchangePort, exchangeThrottling } from '@teams-oauth/core'
+import type { ExchangePort } from '@teams-oauth/core'
+import { exchangeThrottling } from '@teams-oauth/core/adapter'
 
 export interface ThrottlingRetryOptions {
   /** Tries after the first (default 6). */

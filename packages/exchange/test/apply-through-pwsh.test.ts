@@ -1,12 +1,5 @@
-import {
-  apply,
-  buildRunbook,
-  isExchangeNotFound,
-  plan,
-  profileNames,
-  TeamsOAuthError,
-  verify,
-} from '@teams-oauth/core'
+import { apply, buildRunbook, plan, profileNames, TeamsOAuthError, verify } from '@teams-oauth/core'
+import { isExchangeNotFound } from '@teams-oauth/core/adapter'
 import { createFakeTenant } from '@teams-oauth/fakes'
 import { pwshTestGate } from '@teams-oauth/powershell'
 import { describe, expect, it } from 'vitest'

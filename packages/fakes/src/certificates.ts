@@ -8,7 +8,7 @@ import {
   X509Certificate,
 } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { thumbprintOf } from '@teams-oauth/core'
+import { thumbprintOf } from '@teams-oauth/core/adapter'
 import type forge from 'node-forge'
 import asn1 from 'node-forge/lib/asn1.js'
 import { packageFile } from './package-file'

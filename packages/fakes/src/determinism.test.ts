@@ -1,4 +1,5 @@
-import { type CmdletValue, exchangeErrorDataSchema, TeamsOAuthError } from '@teams-oauth/core'
+import { type CmdletValue, TeamsOAuthError } from '@teams-oauth/core'
+import { exchangeErrorDataSchema } from '@teams-oauth/core/adapter'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { makeTestCertificate } from './certificates'

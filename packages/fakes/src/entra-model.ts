@@ -1,4 +1,5 @@
-import { identifierHex, type KeyCredential, type ServicePrincipal, sameKeyBytes } from '@teams-oauth/core'
+import type { KeyCredential, ServicePrincipal } from '@teams-oauth/core'
+import { identifierHex, sameKeyBytes } from '@teams-oauth/core/adapter'
 import { tryDescribeBase64Certificate } from './certificates'
 import { deterministicGuid } from './ids'
 import type { EntraState, ServicePrincipalState, StoredKeyCredential } from './state'

@@ -1,3 +1,4 @@
+import type { TeamsOAuthError } from '@teams-oauth/core'
 import {
   authConfigObject,
   authServerObject,
@@ -14,8 +15,7 @@ import {
   organizationConfigObject,
   partnerApplicationObject,
   roleAssignmentObject,
-  type TeamsOAuthError,
-} from '@teams-oauth/core'
+} from '@teams-oauth/core/adapter'
 import { describe, expect, it } from 'vitest'
 import type { z } from 'zod'
 import { cmdletFailure } from '../test/cmdlet-failure'

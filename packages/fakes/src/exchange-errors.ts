@@ -1,4 +1,5 @@
-import { type ExchangeErrorData, exchangeCmdletError, type TeamsOAuthError } from '@teams-oauth/core'
+import type { ExchangeErrorData, TeamsOAuthError } from '@teams-oauth/core'
+import { exchangeCmdletError } from '@teams-oauth/core/adapter'
 import { errorCode } from './ids'
 
 /** The error every door throws for a failed cmdlet, with the real service's words. */

@@ -1,13 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import {
-  type CmdletCall,
-  type CmdletObject,
-  cmdletCallSchema,
-  type ExchangePort,
-  exchangeErrorDataSchema,
-  isTeamsOAuthError,
-} from '@teams-oauth/core'
+import { type CmdletCall, type CmdletObject, type ExchangePort, isTeamsOAuthError } from '@teams-oauth/core'
+import { cmdletCallSchema, exchangeErrorDataSchema } from '@teams-oauth/core/adapter'
 import { cmdletSpec, knownCmdlets, type ParameterSpec } from './binding'
 import { readBody } from './http-body'
 import { packageFile } from './package-file'

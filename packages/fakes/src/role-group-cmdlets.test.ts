@@ -1,4 +1,4 @@
-import { roleAssignmentObject } from '@teams-oauth/core'
+import { roleAssignmentObject } from '@teams-oauth/core/adapter'
 import { describe, expect, it } from 'vitest'
 import { cmdletFailure } from '../test/cmdlet-failure'
 import { scenarios } from './seed'

@@ -1,4 +1,4 @@
-import { appIds } from '@teams-oauth/core'
+import { appIds } from '@teams-oauth/core/adapter'
 import { deterministicGuid } from './ids'
 import type { FakeSeed } from './seed'
 

@@ -1,4 +1,4 @@
-import { appIds } from '@teams-oauth/core'
+import { appIds } from '@teams-oauth/core/adapter'
 import { addDays, describeCertificate, type TestCertificate } from './certificates'
 import { graphDate } from './entra-model'
 import { deterministicGuid } from './ids'

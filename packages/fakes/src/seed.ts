@@ -1,4 +1,4 @@
-import { appIds } from '@teams-oauth/core'
+import { appIds } from '@teams-oauth/core/adapter'
 import { addDays, makeTestCertificate, startOfDayUtc } from './certificates'
 import { deterministicGuid } from './ids'
 import {

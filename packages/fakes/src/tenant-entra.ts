@@ -1,10 +1,10 @@
 import {
-  assertKeyValues,
   type EntraPort,
   type KeyCredentialWrite,
   type ServicePrincipal,
   TeamsOAuthError,
 } from '@teams-oauth/core'
+import { assertKeyValues } from '@teams-oauth/core/adapter'
 import type { ChangeRecord } from './changes'
 import {
   FakeGraphError,

@@ -1,4 +1,5 @@
-import { apply, buildRunbook, keyMatches, plan, type TeamsOAuthError, verify } from '@teams-oauth/core'
+import { apply, buildRunbook, plan, type TeamsOAuthError, verify } from '@teams-oauth/core'
+import { keyMatches } from '@teams-oauth/core/adapter'
 import { describe, expect, it } from 'vitest'
 import { createFakeTenant, scenarios } from '../src/index'
 

@@ -1,4 +1,5 @@
-import { type Journal, type JournalEntry, sealJournal } from '@teams-oauth/core'
+import type { Journal, JournalEntry } from '@teams-oauth/core'
+import { sealJournal } from '@teams-oauth/core/adapter'
 import type { FakeState } from '../src/index'
 
 /** Thirty-odd ways to tamper with a journal of profile all on the default organisation. */

@@ -1,4 +1,4 @@
-import { defaultGraphUrl, graphClouds, graphTarget } from '@teams-oauth/core'
+import { defaultGraphUrl, graphClouds, graphTarget } from '@teams-oauth/core/adapter'
 
 /** Graph hosts of the public cloud and the national clouds (core's cloud table is the one source). */
 export const graphHosts: readonly string[] = graphClouds.map((cloud) => cloud.host)

@@ -1,12 +1,10 @@
 import {
-  assertKeyValues,
   type EntraPort,
-  isExactly,
   type KeyCredentialWrite,
   type ServicePrincipal,
-  servicePrincipalSchema,
   TeamsOAuthError,
 } from '@teams-oauth/core'
+import { assertKeyValues, isExactly, servicePrincipalSchema } from '@teams-oauth/core/adapter'
 import { graphApiRoot } from './base-url'
 import { keyFormRefusal, readGraphErrorBody } from './graph-errors'
 import { type GraphEntraOptions, graphHttp } from './graph-http'

@@ -71,7 +71,7 @@ export function graphResponseError(failure: GraphFailure): TeamsOAuthError {
 }
 
 /** The error for an appId without a service principal in the tenant (core's, so the engine and this adapter say the same). */
-export { servicePrincipalMissing as servicePrincipalNotFoundError } from '@teams-oauth/core'
+export { servicePrincipalMissing as servicePrincipalNotFoundError } from '@teams-oauth/core/adapter'
 
 /** Graph's 400 that names a key credential's property: the form kept keys were sent in was refused. */
 export function keyFormRefusal(said: GraphErrorBody): { property: string; keyId: string | null } | null {

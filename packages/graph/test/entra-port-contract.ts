@@ -1,4 +1,5 @@
-import { type EntraPort, type KeyCredentialWrite, type KeyForm, keepKey, keptKeyIn } from '@teams-oauth/core'
+import type { EntraPort, KeyCredentialWrite } from '@teams-oauth/core'
+import { type KeyForm, keepKey, keptKeyIn } from '@teams-oauth/core/adapter'
 import { createFakeTenant, type FakeTenant, makeTestCertificate } from '@teams-oauth/fakes'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 

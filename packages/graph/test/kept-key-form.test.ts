@@ -1,4 +1,5 @@
-import { isExpired, rollback } from '@teams-oauth/core'
+import { rollback } from '@teams-oauth/core'
+import { isExpired } from '@teams-oauth/core/adapter'
 import { createFakeTenant, type FakeTenant } from '@teams-oauth/fakes'
 import { HttpResponse, http } from 'msw'
 import { setupServer } from 'msw/node'

@@ -1,4 +1,5 @@
-import { emptyJournal, keepKey, rollback } from '@teams-oauth/core'
+import { emptyJournal, rollback } from '@teams-oauth/core'
+import { keepKey } from '@teams-oauth/core/adapter'
 import { createFakeTenant, type FakeTenant, makeTestCertificate } from '@teams-oauth/fakes'
 import { graphHandlers } from '@teams-oauth/fakes/graph'
 import fc from 'fast-check'

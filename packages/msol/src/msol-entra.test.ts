@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type CmdletObject, keepKey } from '@teams-oauth/core'
+import type { CmdletObject } from '@teams-oauth/core'
+import { keepKey } from '@teams-oauth/core/adapter'
 import {
   type PowerShellCall,
   type PowerShellSession,

@@ -1,11 +1,11 @@
 import {
-  assertKeyValues,
   type CmdletObject,
   type EntraPort,
   type KeyCredentialWrite,
   type ServicePrincipal,
   TeamsOAuthError,
 } from '@teams-oauth/core'
+import { assertKeyValues } from '@teams-oauth/core/adapter'
 import {
   createPowerShellSession,
   isPowerShellError,

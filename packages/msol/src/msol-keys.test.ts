@@ -1,5 +1,5 @@
 import type { KeyCredential } from '@teams-oauth/core'
-import { keyThumbprint as thumbprintOfKey } from '@teams-oauth/core'
+import { keyThumbprint as thumbprintOfKey } from '@teams-oauth/core/adapter'
 import { describe, expect, it } from 'vitest'
 import { diffKeyCredentials, isCertificateKey, keyCredentialFromMsol } from './msol-keys'
 

@@ -2,10 +2,9 @@ import {
   type CmdletObject,
   type KeyCredential,
   type KeyCredentialWrite,
-  keyThumbprint,
-  sameKeyBytes,
   TeamsOAuthError,
 } from '@teams-oauth/core'
+import { keyThumbprint, sameKeyBytes } from '@teams-oauth/core/adapter'
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null)
 

@@ -1,4 +1,5 @@
-import { keepKey, type ServicePrincipal } from '@teams-oauth/core'
+import type { ServicePrincipal } from '@teams-oauth/core'
+import { keepKey } from '@teams-oauth/core/adapter'
 import type { FakeTenant } from '@teams-oauth/fakes'
 import { type FakeExchangeServer, startFakeExchangeServer } from '@teams-oauth/fakes/pwsh'
 import { afterEach, expect } from 'vitest'

@@ -1,4 +1,5 @@
-import { type KeyCredentialWrite, keepKey } from '@teams-oauth/core'
+import type { KeyCredentialWrite } from '@teams-oauth/core'
+import { keepKey } from '@teams-oauth/core/adapter'
 import { createFakeTenant, type FakeTenant } from '@teams-oauth/fakes'
 import { pwshTestGate } from '@teams-oauth/powershell'
 import { describe, expect, it } from 'vitest'

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { type CmdletValue, cmdletNamePattern, parameterNamePattern } from '@teams-oauth/core'
+import type { CmdletValue } from '@teams-oauth/core'
+import { cmdletNamePattern, parameterNamePattern } from '@teams-oauth/core/adapter'
 import { PowerShell } from 'node-powershell'
 import { PowerShellError, type PowerShellFailure } from './errors'
 import { hostScript } from './host-script'

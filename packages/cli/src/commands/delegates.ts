@@ -3,10 +3,10 @@ import {
   auditConcurrency,
   auditDelegates,
   type DelegateFinding,
-  readFound,
   TeamsOAuthError,
   verdictCounts,
 } from '@teams-oauth/core'
+import { readFound } from '@teams-oauth/core/adapter'
 import { z } from 'zod'
 import { type Checkpoint, openCheckpoint } from '../delegates/checkpoint'
 import { csvHeader, csvRow } from '../delegates/csv'

@@ -1,4 +1,4 @@
-import { TeamsOAuthError } from '../errors'
+import { isTeamsOAuthError } from '../errors'
 import {
   type CasMailboxObject,
   casMailboxObject,
@@ -35,7 +35,12 @@ export async function readCalendarPermissions(
     })
   } catch (error) {
     // Exchange's answer for a user with no entry on the folder at all
-    if (!(error instanceof TeamsOAuthError && error.data.reason === 'UserNotFoundInPermissionEntryException'))
+    if (
+      !(
+        isTeamsOAuthError(error, 'EXCHANGE_CMDLET_FAILED') &&
+        error.data.reason === 'UserNotFoundInPermissionEntryException'
+      )
+    )
       throw error
     found = []
   }

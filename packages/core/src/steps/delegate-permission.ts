@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { delegateAccessSteps, rightsLevel } from '../delegates/evaluate'
 import { readCalendar, readCalendarPermissions } from '../delegates/read'
-import { TeamsOAuthError } from '../errors'
+import { isTeamsOAuthError } from '../errors'
 import { quote } from '../script/quote'
 import { identifiedObject, pinOf, undoTarget } from './journaled'
 import { exchangeAction, pinned, read, type StepKind, stepObject } from './step'
@@ -26,7 +26,10 @@ async function observeEntry(step: DelegatePermissionStep, exchange: Parameters<t
     return { calendar, unknownDelegate: false, rights: entry ? entry.AccessRights : null } as const
   } catch (error) {
     // Exchange's answer to a -User it cannot resolve
-    if (error instanceof TeamsOAuthError && error.data.reason === 'InvalidExternalUserIdException')
+    if (
+      isTeamsOAuthError(error, 'EXCHANGE_CMDLET_FAILED') &&
+      error.data.reason === 'InvalidExternalUserIdException'
+    )
       return { calendar, unknownDelegate: true } as const
     throw error
   }
