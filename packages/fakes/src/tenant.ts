@@ -7,7 +7,6 @@ import {
   type Targets,
   TeamsOAuthError,
 } from '@teams-oauth/core'
-import { assertKeyValues } from '@teams-oauth/core/adapter'
 import { bindParameters, canonicalCmdletName, cmdletSpec, type ParameterSpec } from './binding'
 import { ChangeLog, type ChangeRecord } from './changes'
 import type { GraphServicePrincipal } from './entra-model'
