@@ -99,7 +99,10 @@ const certificatePair = needs(
 /** --state keeps the embedded fake's state; with no fake target it would keep nothing. */
 const stateOfFake = (fakes: { exchange: string[]; entra?: string }): Rule => ({
   field: 'state',
-  holds: (o) => !given(o.state) || fakes.exchange.includes(o.exchange as string) || o.entra === fakes.entra,
+  holds: (o) =>
+    !given(o.state) ||
+    fakes.exchange.includes(o.exchange as string) ||
+    (fakes.entra !== undefined && o.entra === fakes.entra),
   problem: "keeps the embedded fake's state, and no target here is fake",
   fix: `use it with ${listed([...fakes.exchange.map((f) => `--exchange ${f}`), ...(fakes.entra ? [`--entra ${fakes.entra}`] : [])])}, or leave it out`,
 })
