@@ -4,7 +4,7 @@ import { createFakeTenant, type FakeState, scenarios } from '@teams-oauth/fakes'
 import { pwshTestGate } from '@teams-oauth/powershell'
 import { describe, expect, it } from 'vitest'
 import { stateFile } from './org-state'
-import { runCli, stateOf, tempDir } from './run-cli'
+import { keptFake, runCli, stateOf, tempDir } from './run-cli'
 
 const pwsh = pwshTestGate()
 
@@ -33,18 +33,7 @@ describe.runIf(pwsh.run)('apply --delegate bob --delegator alice through the sta
     const dir = tempDir()
     const state = await ownerOnlyJapanese(dir)
     const journal = join(dir, 'journal.json')
-    const common = [
-      '--profile',
-      'teams',
-      '--domain',
-      'contoso.com',
-      '--exchange',
-      'fake-pwsh',
-      '--entra',
-      'fake',
-      '--state',
-      state,
-    ]
+    const { common, targets } = keptFake({ exchange: 'fake-pwsh', state })
     const pair = ['--delegate', 'bob', '--delegator', 'alice']
     expect(bobOnAlice(state)).toEqual(['Owner'])
 
@@ -64,18 +53,7 @@ describe.runIf(pwsh.run)('apply --delegate bob --delegator alice through the sta
     const verified = await runCli(['verify', ...common, ...pair])
     expect(verified.code).toBe(0)
 
-    const undone = await runCli([
-      'rollback',
-      '--journal',
-      journal,
-      '--exchange',
-      'fake-pwsh',
-      '--entra',
-      'fake',
-      '--state',
-      state,
-      '--yes',
-    ])
+    const undone = await runCli(['rollback', '--journal', journal, ...targets, '--yes'])
     expect(undone.code).toBe(0)
     expect(bobOnAlice(state)).toEqual(['Owner'])
     expect((await runCli(['verify', ...common, ...pair])).code).toBe(3)
@@ -86,16 +64,7 @@ describe.runIf(pwsh.run)('apply --delegate bob --delegator alice through the sta
     const state = await ownerOnlyJapanese(dir)
     const run = await runCli([
       'apply',
-      '--profile',
-      'teams',
-      '--domain',
-      'contoso.com',
-      '--exchange',
-      'fake',
-      '--entra',
-      'fake',
-      '--state',
-      state,
+      ...keptFake({ state }).common,
       '--delegate',
       'nobody',
       '--delegator',

@@ -1,19 +1,11 @@
-import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { scenarios } from '@teams-oauth/fakes'
-import { chromium } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { stateFile } from './org-state'
 import { runCli, tempDir } from './run-cli'
+import { chromiumPath, inChromium, updateScreenshot } from './support/chromium'
 
-const executablePath = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path))
-if (!executablePath && process.env.TEAMS_OAUTH_REQUIRE_CHROMIUM === '1')
-  throw new Error(
-    'Chromium is required (TEAMS_OAUTH_REQUIRE_CHROMIUM=1) but was not found: apt-get install chromium',
-  )
-
-describe.runIf(executablePath)('the delegates HTML report in headless Chromium', () => {
+describe.runIf(chromiumPath)('the delegates HTML report in headless Chromium', () => {
   it('shows one row per relationship, filters by verdict and text, sorts, and asks the network for nothing', async () => {
     const org = scenarios.largeOrganisation({ mailboxes: 300, delegatorsShare: 0.2, seed: 4 })
     const dir = tempDir()
@@ -31,23 +23,7 @@ describe.runIf(executablePath)('the delegates HTML report in headless Chromium',
     expect(run.code).toBe(3)
     const { ok, warn, fail } = org.truth.all
 
-    const browser = await chromium.launch({
-      executablePath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    })
-    try {
-      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
-      const requests: string[] = []
-      page.on('request', (request) => requests.push(request.url()))
-      await page.goto(pathToFileURL(file).href)
+    await inChromium(file, async (page, requests) => {
       const visible = () => page.locator('tbody tr:visible').count()
       expect(await page.locator('tbody tr').count()).toBe(ok + warn + fail)
       expect(await page.locator('tbody tr.fail').count()).toBe(fail)
@@ -78,15 +54,12 @@ describe.runIf(executablePath)('the delegates HTML report in headless Chromium',
       expect(await page.locator('tbody tr').first().getAttribute('data-verdict')).toBe('ok')
 
       expect(requests.filter((url) => !url.startsWith('file:'))).toEqual([])
-      if (process.env.UPDATE_SCREENSHOT === '1') {
-        await page.locator('input[value=ok]').uncheck()
-        await page.locator('th[data-key=verdict]').click()
-        const docs = new URL('../../../docs/', import.meta.url).pathname
-        mkdirSync(docs, { recursive: true })
-        await page.screenshot({ path: join(docs, 'delegates-report.png') })
-      }
-    } finally {
-      await browser.close()
-    }
+      await updateScreenshot(page, 'delegates-report.png', {
+        arrange: async () => {
+          await page.locator('input[value=ok]').uncheck()
+          await page.locator('th[data-key=verdict]').click()
+        },
+      })
+    })
   }, 120_000)
 })

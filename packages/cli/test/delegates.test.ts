@@ -4,7 +4,7 @@ import type { DelegateFinding } from '@teams-oauth/core'
 import { scenarios } from '@teams-oauth/fakes'
 import { describe, expect, it } from 'vitest'
 import { csvColumns } from '../src/delegates/csv'
-import { parseCsv, stateFile } from './org-state'
+import { auditAll, parseCsv, stateFile } from './org-state'
 import { runCli, tempDir } from './run-cli'
 
 const org = scenarios.largeOrganisation({ mailboxes: 400, delegatorsShare: 0.2, seed: 11 })
@@ -123,16 +123,7 @@ describe('teams-oauth delegates --checkpoint', () => {
         ])
       ).code,
     ).toBe(3)
-    const other = await runCli([
-      'delegates',
-      '--exchange',
-      'fake',
-      '--state',
-      state,
-      '--all',
-      '--checkpoint',
-      checkpoint,
-    ])
+    const other = await runCli(auditAll(state, checkpoint))
     expect(other.code).toBe(2)
     expect(other.stderr).toContain('belongs to another audit (scope delegators, exchange fake)')
   })
@@ -141,33 +132,13 @@ describe('teams-oauth delegates --checkpoint', () => {
     const dir = tempDir()
     const checkpoint = join(dir, 'audit.jsonl')
     const state = stateFile(small, dir)
-    await runCli([
-      'delegates',
-      '--exchange',
-      'fake',
-      '--state',
-      state,
-      '--all',
-      '--checkpoint',
-      checkpoint,
-      '--json',
-    ])
+    await runCli([...auditAll(state, checkpoint), '--json'])
     const lines = readFileSync(checkpoint, 'utf8').trimEnd().split('\n')
     // keep the header and half the mailboxes, and tear the next line in two
     const kept = lines.slice(0, Math.floor(lines.length / 2))
     const torn = lines[kept.length]!.slice(0, 25)
     writeFileSync(checkpoint, `${kept.join('\n')}\n${torn}`)
-    const resumed = await runCli([
-      'delegates',
-      '--exchange',
-      'fake',
-      '--state',
-      state,
-      '--all',
-      '--checkpoint',
-      checkpoint,
-      '--json',
-    ])
+    const resumed = await runCli([...auditAll(state, checkpoint), '--json'])
     const document = JSON.parse(resumed.stdout) as { findings: DelegateFinding[]; counts: unknown }
     const pairs = document.findings.map((f) => `${f.delegator}→${f.delegate}`)
     expect(new Set(pairs).size).toBe(total)

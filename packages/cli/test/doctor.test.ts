@@ -1,21 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { fake, runCli, tempDir } from './run-cli'
+import { fake, keptFake, runCli, tempDir } from './run-cli'
 
 describe('teams-oauth doctor', () => {
   it('exits 3 on an organisation not configured yet, naming what fails and the fix', async () => {
-    const dir = tempDir()
-    const run = await runCli([
-      'doctor',
-      '--profile',
-      'teams',
-      '--domain',
-      'contoso.com',
-      ...fake,
-      '--state',
-      join(dir, 's.json'),
-    ])
+    const run = await runCli(['doctor', ...keptFake().common])
     expect(run.code).toBe(3)
     expect(run.stdout).toContain('✗ fail  Partner application TeamsScheduler')
     expect(run.stdout).toContain('fix: teams-oauth apply --profile teams --domain contoso.com')

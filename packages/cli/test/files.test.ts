@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadFake } from '../src/fake-state'
 import { temporaryName, writeFileAtomic } from '../src/files'
-import { fake, runCli, stateOf, tempDir } from './run-cli'
+import { fake, keptFake, runCli, stateOf, tempDir } from './run-cli'
 
 const posix = process.platform !== 'win32'
 const modeOf = (file: string) => statSync(file).mode & 0o777
@@ -18,11 +18,7 @@ describe('files teams-oauth writes', () => {
     for (const file of [journal, join(dir, 's.json')]) symlinkSync(victim, `${file}.${process.pid}.tmp`)
     const run = await runCli([
       'apply',
-      ...fake,
-      '--domain',
-      'contoso.com',
-      '--state',
-      join(dir, 's.json'),
+      ...keptFake({ state: join(dir, 's.json') }).common,
       '--journal',
       journal,
       '--yes',

@@ -1,21 +1,14 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { apply, buildRunbook, diagnose, plan } from '@teams-oauth/core'
 import { createFakeTenant, scenarios } from '@teams-oauth/fakes'
-import { chromium } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { renderHtmlReport } from '../src/html-report'
 import { targetsUsed } from '../src/targets-used'
 import { tempDir } from './run-cli'
+import { chromiumPath, inChromium, updateScreenshot } from './support/chromium'
 
-const executablePath = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path))
-if (!executablePath && process.env.TEAMS_OAUTH_REQUIRE_CHROMIUM === '1')
-  throw new Error(
-    'Chromium is required (TEAMS_OAUTH_REQUIRE_CHROMIUM=1) but was not found: apt-get install chromium',
-  )
-
-describe.runIf(executablePath)('the doctor HTML report in headless Chromium', () => {
+describe.runIf(chromiumPath)('the doctor HTML report in headless Chromium', () => {
   it('shows one row per check with its status in words, evidence and fix', async () => {
     const tenant = createFakeTenant(
       scenarios.combine(
@@ -38,23 +31,7 @@ describe.runIf(executablePath)('the doctor HTML report in headless Chromium', ()
       renderHtmlReport(report, targetsUsed({ exchange: 'fake', entra: 'fake', state: undefined })),
     )
 
-    const browser = await chromium.launch({
-      executablePath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    })
-    try {
-      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
-      const requests: string[] = []
-      page.on('request', (request) => requests.push(request.url()))
-      await page.goto(pathToFileURL(file).href)
+    await inChromium(file, async (page, requests) => {
       const rows = page.locator('tbody tr')
       expect(await rows.count()).toBe(report.checks.length)
       for (const check of report.checks) {
@@ -70,13 +47,7 @@ describe.runIf(executablePath)('the doctor HTML report in headless Chromium', ()
       )
       expect(await page.locator('h1').textContent()).toContain(report.organisation)
       expect(requests.filter((url) => !url.startsWith('file:'))).toEqual([])
-      if (process.env.UPDATE_SCREENSHOT === '1') {
-        const docs = new URL('../../../docs/', import.meta.url).pathname
-        mkdirSync(docs, { recursive: true })
-        await page.screenshot({ path: join(docs, 'doctor-report.png'), fullPage: true })
-      }
-    } finally {
-      await browser.close()
-    }
+      await updateScreenshot(page, 'doctor-report.png', { fullPage: true })
+    })
   })
 })

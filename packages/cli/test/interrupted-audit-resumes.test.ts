@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { auditDelegates, type DelegateFinding } from '@teams-oauth/core'
 import { createFakeTenant, scenarios } from '@teams-oauth/fakes'
 import { describe, expect, it } from 'vitest'
-import { stateFile } from './org-state'
+import { auditAll, stateFile } from './org-state'
 import { tempDir } from './run-cli'
 
 const bin = fileURLToPath(new URL('../bin/teams-oauth.js', import.meta.url))
@@ -35,17 +35,7 @@ describe.runIf(built)('an interrupted audit resumed from its checkpoint', () => 
     const dir = tempDir()
     const state = stateFile(org, dir)
     const checkpoint = join(dir, 'audit.jsonl')
-    const args = [
-      bin,
-      'delegates',
-      '--exchange',
-      'fake',
-      '--state',
-      state,
-      '--all',
-      '--checkpoint',
-      checkpoint,
-    ]
+    const args = [bin, ...auditAll(state, checkpoint)]
     // each call of the fake takes 2 ms, so the audit runs long enough to be interrupted
     const env = { ...process.env, NO_COLOR: '1', TEAMS_OAUTH_FAKE_LATENCY_MS: '2' }
     const start = () => spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })

@@ -4,7 +4,7 @@ import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { pwshTestGate } from '@teams-oauth/powershell'
 import { describe, expect, it } from 'vitest'
-import { fake, runCli, stateOf, tempDir } from './run-cli'
+import { fake, keptFake, runCli, stateOf, tempDir } from './run-cli'
 import { spawnCli } from './spawn-cli'
 
 const lockOf = (file: string, pid: number) =>
@@ -26,20 +26,9 @@ const deadPid = () => spawnSync(process.execPath, ['-e', '0']).pid!
 
 describe('a journal that cannot be written', () => {
   it('is found before the first change: exit 2, "Nothing was changed", the fake untouched', async () => {
-    const dir = tempDir()
-    const state = join(dir, 's.json')
-    await runCli(['plan', ...fake, '--domain', 'contoso.com', '--state', state])
-    const run = await runCli([
-      'apply',
-      ...fake,
-      '--domain',
-      'contoso.com',
-      '--state',
-      state,
-      '--journal',
-      join(dir, 'nodir', 'j.json'),
-      '--yes',
-    ])
+    const { dir, state, common } = keptFake()
+    await runCli(['plan', ...common])
+    const run = await runCli(['apply', ...common, '--journal', join(dir, 'nodir', 'j.json'), '--yes'])
     expect(run.code).toBe(2)
     expect(run.stderr).toContain('Nothing was changed.')
     expect(run.stderr).toContain('nodir')

@@ -16,6 +16,18 @@ export function stateFile(seed: FakeSeed, dir = tempDir()): string {
   return file
 }
 
+/** `delegates --all` on the fake organisation of a --state file, recording its progress in `checkpoint`. */
+export const auditAll = (state: string, checkpoint: string) => [
+  'delegates',
+  '--exchange',
+  'fake',
+  '--state',
+  state,
+  '--all',
+  '--checkpoint',
+  checkpoint,
+]
+
 /** A strict RFC 4180 reader: quoted fields with doubled quotes, CRLF between records; throws on anything else. */
 export function parseCsv(text: string): string[][] {
   const records: string[][] = []

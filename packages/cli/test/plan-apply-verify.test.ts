@@ -1,22 +1,11 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { fake, runCli, stateOf, tempDir } from './run-cli'
+import { fake, keptFake, runCli, stateOf, tempDir } from './run-cli'
 
 describe('teams-oauth plan, apply and verify on a fake tenant kept in a state file', () => {
   it('plan --json prints one document whose actions name their step and reason', async () => {
-    const dir = tempDir()
-    const run = await runCli([
-      'plan',
-      '--profile',
-      'teams',
-      '--domain',
-      'contoso.com',
-      ...fake,
-      '--state',
-      join(dir, 's.json'),
-      '--json',
-    ])
+    const run = await runCli(['plan', ...keptFake().common, '--json'])
     expect(run.code).toBe(0)
     const document = JSON.parse(run.stdout)
     // the June 2025 procedure: 9 changes, plus one Remove-ManagementRoleEntry per UserApplication entry but GetDelegate

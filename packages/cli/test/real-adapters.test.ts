@@ -4,7 +4,7 @@ import { createFakeTenant, makeTestCertificate } from '@teams-oauth/fakes'
 import { type FakeGraphServer, startFakeGraphServer } from '@teams-oauth/fakes/graph'
 import { pwshTestGate } from '@teams-oauth/powershell'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runCli, stateOf, tempDir } from './run-cli'
+import { keptFake, runCli, stateOf, tempDir } from './run-cli'
 
 const pwsh = pwshTestGate()
 const appIds = [
@@ -113,20 +113,8 @@ describe.runIf(pwsh.run)(
   'teams-oauth with --exchange fake-pwsh (the real adapter, a real pwsh, the stand-in)',
   () => {
     it('applies, plans zero actions and verifies, one pwsh process a run', async () => {
-      const dir = tempDir()
-      const common = [
-        '--profile',
-        'teams',
-        '--domain',
-        'contoso.com',
-        '--exchange',
-        'fake-pwsh',
-        '--entra',
-        'fake',
-        '--state',
-        join(dir, 's.json'),
-      ]
-      const applied = await runCli(['apply', ...common, '--journal', join(dir, 'j.json'), '--yes'])
+      const { common, journal } = keptFake({ exchange: 'fake-pwsh' })
+      const applied = await runCli(['apply', ...common, '--journal', journal, '--yes'])
       expect(applied.code, applied.stderr).toBe(0)
       expect(applied.stderr).toContain('Connecting to Exchange')
       const planned = await runCli(['plan', ...common, '--json'])
@@ -135,22 +123,8 @@ describe.runIf(pwsh.run)(
     })
 
     it('a pwsh killed mid-apply exits 1 with a typed error; the next apply finishes', async () => {
-      const dir = tempDir()
-      const common = [
-        '--profile',
-        'all',
-        '--domain',
-        'contoso.com',
-        '--exchange',
-        'fake-pwsh',
-        '--entra',
-        'fake',
-        '--state',
-        join(dir, 's.json'),
-        '--journal',
-        join(dir, 'j.json'),
-        '--yes',
-      ]
+      const run = keptFake({ profile: 'all', exchange: 'fake-pwsh' })
+      const common = [...run.common, '--journal', run.journal, '--yes']
       const killed = await runCli(['apply', ...common, '--json'], {
         env: { TEAMS_OAUTH_FAKE_KILL_SESSION: '30' },
       })
@@ -159,23 +133,9 @@ describe.runIf(pwsh.run)(
       expect(killed.stderr).toContain('run the same command again to resume')
       const resumed = await runCli(['apply', ...common])
       expect(resumed.code, resumed.stderr).toBe(0)
-      expect(
-        (
-          await runCli([
-            'verify',
-            '--profile',
-            'all',
-            '--domain',
-            'contoso.com',
-            '--exchange',
-            'fake',
-            '--entra',
-            'fake',
-            '--state',
-            join(dir, 's.json'),
-          ])
-        ).code,
-      ).toBe(0)
+      // the in-process fake reads the same state file: the organisation is as an uninterrupted apply leaves it
+      const inProcess = keptFake({ profile: 'all', state: run.state })
+      expect((await runCli(['verify', ...inProcess.common])).code).toBe(0)
     })
   },
 )

@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { type CliIO, main } from '../src/index'
 
 export interface CliRun {
@@ -40,3 +40,19 @@ export const stateOf = (file: string) =>
 
 /** The embedded fake as both targets: the options every run against it names. */
 export const fake = ['--exchange', 'fake', '--entra', 'fake']
+
+/**
+ * A fresh folder for one fake organisation kept in a --state file, with a journal beside it, and
+ * the options that name them: `targets` (the fake as both targets, kept in the state file) and
+ * `common` (those, a profile and the domain).
+ */
+export function keptFake(
+  options: { profile?: string; exchange?: 'fake' | 'fake-pwsh'; state?: string } = {},
+) {
+  const dir = options.state ? dirname(options.state) : tempDir()
+  const state = options.state ?? join(dir, 's.json')
+  const journal = join(dir, 'j.json')
+  const targets = ['--exchange', options.exchange ?? 'fake', '--entra', 'fake', '--state', state]
+  const common = ['--profile', options.profile ?? 'teams', '--domain', 'contoso.com', ...targets]
+  return { dir, state, journal, targets, common }
+}

@@ -91,6 +91,6 @@ describe('teams-oauth script with a hostile --graph-url', () => {
     ])
     expect(run.code).toBe(2)
     expect(run.stdout).not.toContain('INJECTED')
-    expect(run.stderr).toContain('graphUrl')
+    expect(run.stderr).toContain('--graph-url:')
   })
 })

@@ -125,7 +125,7 @@ describe('teams-oauth script -o', () => {
       file,
     ])
     expect(run.code).toBe(2)
-    expect(run.stderr).toContain('graphUrl')
+    expect(run.stderr).toContain('--graph-url:')
     expect(() => readFileSync(file)).toThrow()
   })
 })

@@ -10,6 +10,9 @@ const repository = resolve(cli, '../..')
 const bin = join(cli, 'bin/teams-oauth.js')
 const moduleLog = pathToFileURL(join(repository, 'tools/test-support/module-log.mjs')).href
 
+/** Every command of the bin. */
+const commands = ['demo', 'plan', 'apply', 'verify', 'doctor', 'delegates', 'script', 'rollback']
+
 /** What only the commands that touch the systems need; none of it may load for `--version` or `--help`. */
 const heavy = [
   '@teams-oauth/core',
@@ -82,7 +85,13 @@ describe('starting the built teams-oauth', () => {
     }
   })
 
-  it.each(['--help', 'plan --help', 'doctor --help'])(
+  it.each([
+    '--help',
+    '-h',
+    'help',
+    ...commands.flatMap((command) => [`${command} --help`, `help ${command}`]),
+    'plan -h',
+  ])(
     'shows `teams-oauth %s` without loading the adapters, the core, zod, node-forge or @azure/identity',
     (line) => {
       const run = runBuilt(line.split(' '))
@@ -92,6 +101,14 @@ describe('starting the built teams-oauth', () => {
       expect(run.packages.filter((name) => heavy.includes(name))).toEqual([])
     },
   )
+
+  it('loads zod once a command runs: its options are read by its schema before anything else', () => {
+    const run = runBuilt(['plan', '--exchange', 'fake', '--entra', 'fake'])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain('--domain is required')
+    expect(run.packages).toContain('zod')
+    expect(run.packages).not.toContain('@teams-oauth/fakes')
+  })
 
   it('does load the core, the fakes, zod and node-forge for demo, so the log above misses nothing', () => {
     const run = runBuilt(['demo'])

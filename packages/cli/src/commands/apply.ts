@@ -23,7 +23,7 @@ import {
 /** Refuses to write without consent: --yes, or a person answering yes at the terminal. */
 export async function consent(
   io: CliIO,
-  options: { yes: boolean; json: boolean },
+  options: { yes?: boolean; json: boolean },
   question: string,
 ): Promise<void> {
   if (options.yes) return

@@ -1,66 +1,21 @@
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs'
-import {
-  auditConcurrency,
-  auditDelegates,
-  type DelegateFinding,
-  TeamsOAuthError,
-  verdictCounts,
-} from '@teams-oauth/core'
+import { auditConcurrency, auditDelegates, type DelegateFinding, verdictCounts } from '@teams-oauth/core'
 import { readFound } from '@teams-oauth/core/adapter'
-import { z } from 'zod'
 import { type Checkpoint, openCheckpoint } from '../delegates/checkpoint'
 import { csvHeader, csvRow } from '../delegates/csv'
 import { openAuditTarget } from '../delegates/exchange-target'
 import { htmlEnd, htmlRow, htmlStart } from '../delegates/html'
 import { progressReporter } from '../delegates/progress'
 import { type CliIO, exitCodes, paint } from '../io'
+import type { OptionsOf } from '../option-declarations'
 
-const optionsSchema = z.object({
-  exchange: z.string({ error: 'is required' }),
-  state: z.string().optional(),
-  all: z.boolean().default(false),
-  concurrency: z.string().optional(),
-  checkpoint: z.string().optional(),
-  json: z.boolean().default(false),
-  jsonl: z.boolean().default(false),
-  csv: z.string().optional(),
-  html: z.string().optional(),
-  verbose: z.boolean().default(false),
-})
-
-const invalid = (field: string, problem: string, fix: string) =>
-  new TeamsOAuthError('INPUT_INVALID', `--${field}: ${problem}; ${fix}`, {
-    issues: [{ field, problem, fix }],
-  })
-
-function parseOptions(raw: Record<string, unknown>) {
-  const parsed = optionsSchema.safeParse(raw)
-  if (!parsed.success) {
-    const field = String(parsed.error.issues[0]?.path[0] ?? 'exchange')
-    throw invalid(
-      field,
-      'is required',
-      'name the Exchange to audit: --exchange local, --exchange https://ex01.contoso.com/PowerShell/ or --exchange fake',
-    )
-  }
-  const o = parsed.data
-  if (!/^(fake|fake-pwsh|local|https?:\/\/.+)$/.test(o.exchange))
-    throw invalid(
-      'exchange',
-      `${JSON.stringify(o.exchange)} is not an Exchange target`,
-      'use local, a remote PowerShell URI (https://ex01.contoso.com/PowerShell/), fake or fake-pwsh',
-    )
-  if (o.json && o.jsonl)
-    throw invalid(
-      'jsonl',
-      'goes without --json',
-      'choose one document (--json) or one finding a line (--jsonl)',
-    )
-  const concurrency = o.concurrency === undefined ? undefined : Number(o.concurrency)
+/** The audit's options, read by the delegates command's schema; the concurrency is checked by the audit's own rule. */
+function auditOptions(options: OptionsOf<'delegates'>) {
+  const concurrency = options.concurrency === undefined ? undefined : Number(options.concurrency)
   return {
-    ...o,
+    ...options,
     concurrency: auditConcurrency(concurrency),
-    scope: o.all ? ('all' as const) : ('delegators' as const),
+    scope: options.all ? ('all' as const) : ('delegators' as const),
   }
 }
 
@@ -81,8 +36,8 @@ function fileOutput(file: string) {
   }
 }
 
-export async function delegatesCommand(io: CliIO, raw: Record<string, unknown>): Promise<number> {
-  const options = parseOptions(raw)
+export async function delegatesCommand(io: CliIO, given: OptionsOf<'delegates'>): Promise<number> {
+  const options = auditOptions(given)
   const quiet = options.json || options.jsonl
   const note = (message: string) => {
     if (!quiet || options.verbose) io.stderr(`${message}\n`)

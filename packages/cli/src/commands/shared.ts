@@ -42,19 +42,18 @@ export function assertDistinctFiles(files: Record<string, string | undefined>) {
         )
 }
 
-/** Validates options and input before anything connects, so bad input changes nothing. */
+/**
+ * The runbook and targets of plan, apply and verify, from options their command's schema has read
+ * (a domain, both targets, --delegate with --delegator): bad input is refused before anything connects.
+ */
 export function prepare(io: CliIO, raw: Record<string, unknown>) {
   const options = parseTargetOptions(raw)
-  if (!options.domain)
-    throw new TeamsOAuthError(
-      'INPUT_INVALID',
-      'domain: is required; give a domain verified in your tenant (--domain contoso.com)',
-      {
-        issues: [{ field: 'domain', problem: 'is required', fix: '--domain contoso.com' }],
-      },
-    )
   assertDistinctFiles({ '--state': options.state, '--journal': options.journal })
-  const runbook = buildRunbook({ ...runbookInput(options), ...delegatePair(raw) })
+  const { delegate, delegator } = options
+  const runbook = buildRunbook({
+    ...runbookInput(options),
+    ...(delegate && delegator ? { delegate: { delegate, delegator } } : {}),
+  })
   return { options, runbook, context: contextOf(io, options) }
 }
 
@@ -62,28 +61,6 @@ export function prepare(io: CliIO, raw: Record<string, unknown>) {
  * Runs with the targets open and this run's files locked: the journal (when given) and the fake's
  * state, so a second run on either stops (exit 2) before reading them.
  */
-
-/** --delegate and --delegator: the one delegate relationship a run also fixes (apply) or checks (plan, verify). */
-function delegatePair(raw: Record<string, unknown>) {
-  const { delegate, delegator } = raw as { delegate?: string; delegator?: string }
-  if (delegate === undefined && delegator === undefined) return {}
-  if (!delegate || !delegator)
-    throw new TeamsOAuthError(
-      'INPUT_INVALID',
-      `${delegate ? 'delegator' : 'delegate'}: --delegate and --delegator go together (e.g. --delegate bob --delegator alice)`,
-      {
-        issues: [
-          {
-            field: delegate ? 'delegator' : 'delegate',
-            problem: 'is required with the other',
-            fix: '--delegate bob --delegator alice',
-          },
-        ],
-      },
-    )
-  return { delegate: { delegate, delegator } }
-}
-
 export async function withTargets<T>(
   context: CommandContext,
   run: (open: OpenTargets) => Promise<T>,
