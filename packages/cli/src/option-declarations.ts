@@ -127,7 +127,7 @@ const targetOptions = {
   verbose,
 } as const
 
-/** plan, apply and verify build a runbook, which names a domain. */
+/** plan, apply, verify and doctor build a runbook, which names a domain. */
 const withDomain = {
   ...targetOptions,
   domain: {
@@ -157,7 +157,7 @@ export const commandOptions = {
     ...delegate("also verify this delegate's Editor on the delegator's calendar (with --delegator)"),
   },
   doctor: {
-    ...targetOptions,
+    ...withDomain,
     ...delegate('the delegate whose rights to check (with --delegator)'),
     html: text('--html <file>', 'also write a self-contained HTML report'),
   },
