@@ -79,7 +79,9 @@ export function renderVerify(io: CliIO, report: VerifyReport, isTTY: boolean): s
     lines.push(
       step.status === 'ok'
         ? `${c.green('✓ ok   ')} ${step.title}: ${step.actual}`
-        : `${c.red('✗ drift')} ${step.title}: wanted ${step.desired}; found ${step.actual}`,
+        : step.status === 'failed'
+          ? `${c.red('✗ failed')} ${step.title}: could not be checked: ${step.actual}`
+          : `${c.red('✗ drift')} ${step.title}: wanted ${step.desired}; found ${step.actual}`,
     )
   }
   for (const note of report.notes) lines.push(c.yellow(`! ${note}`))
