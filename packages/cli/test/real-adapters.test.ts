@@ -6,7 +6,7 @@ import {
   makeTestCertificate,
   startFakeGraphServer,
 } from '@teams-oauth/fakes'
-import { pwshTestGate } from '@teams-oauth/powershell'
+import { pwshTestGate } from '@teams-oauth/powershell/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli, stateOf, tempDir } from './run-cli'
 

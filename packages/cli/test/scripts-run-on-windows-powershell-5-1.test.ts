@@ -7,7 +7,7 @@ import {
   profileNames,
   renderScript,
 } from '@teams-oauth/core'
-import { pwshTestGate } from '@teams-oauth/powershell'
+import { pwshTestGate } from '@teams-oauth/powershell/testing'
 import { describe, expect, it } from 'vitest'
 import * as setupScripts from '../../exchange/src/setup-scripts'
 import { hostScript } from '../../powershell/src/host-script'

@@ -1,6 +1,6 @@
 import { type CmdletCall, readFound } from '@teams-oauth/core'
 import { createFakeTenant } from '@teams-oauth/fakes'
-import { pwshTestGate } from '@teams-oauth/powershell'
+import { pwshTestGate } from '@teams-oauth/powershell/testing'
 import { describe, expect, it } from 'vitest'
 import { standIn } from '../test/stand-in'
 import { contractReads, exchangePortContract, failureOf } from './exchange-port-contract'

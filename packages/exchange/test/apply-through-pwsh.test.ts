@@ -8,7 +8,7 @@ import {
   verify,
 } from '@teams-oauth/core'
 import { createFakeTenant } from '@teams-oauth/fakes'
-import { pwshTestGate } from '@teams-oauth/powershell'
+import { pwshTestGate } from '@teams-oauth/powershell/testing'
 import { describe, expect, it } from 'vitest'
 import { standIn } from './stand-in'
 

@@ -1,6 +1,6 @@
 import { type AuditScope, auditDelegates, type DelegateFinding, type ExchangePort } from '@teams-oauth/core'
 import { createFakeTenant, type FakeTenant, scenarios, startFakeExchangeServer } from '@teams-oauth/fakes'
-import { pwshTestGate } from '@teams-oauth/powershell'
+import { pwshTestGate } from '@teams-oauth/powershell/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connectExchange } from '../src/connect'
 import { connectExchangePool, type ExchangePoolPort } from '../src/pool'

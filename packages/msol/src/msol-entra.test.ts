@@ -2,12 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type CmdletObject, keepKey } from '@teams-oauth/core'
-import {
-  type PowerShellCall,
-  type PowerShellSession,
-  pwshTestGate,
-  secretLeftovers,
-} from '@teams-oauth/powershell'
+import type { PowerShellCall, PowerShellSession } from '@teams-oauth/powershell'
+import { pwshTestGate, secretLeftovers } from '@teams-oauth/powershell/testing'
 import { describe, expect, it } from 'vitest'
 import { msolEntra } from './msol-entra'
 

@@ -5,7 +5,7 @@ import {
   type FakeTenant,
   startFakeExchangeServer,
 } from '@teams-oauth/fakes'
-import { pwshTestGate } from '@teams-oauth/powershell'
+import { pwshTestGate } from '@teams-oauth/powershell/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { newKey, seededTenant, sfbAppId, testCertificates, truth } from '../../graph/test/entra-port-contract'
 import { msolEntra } from '../src/msol-entra'

@@ -1,6 +1,7 @@
 import { keepKey } from '@teams-oauth/core'
 import { type FakeExchangeServer, type FakeTenant, startFakeExchangeServer } from '@teams-oauth/fakes'
-import { createPowerShellSession, pwshTestGate } from '@teams-oauth/powershell'
+import { createPowerShellSession } from '@teams-oauth/powershell'
+import { pwshTestGate } from '@teams-oauth/powershell/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { newKey, seededTenant, sfbAppId, truth } from '../../graph/test/entra-port-contract'
 import { msolEntra } from '../src/msol-entra'

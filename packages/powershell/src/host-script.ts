@@ -3,6 +3,8 @@
  * once per process (base64 of UTF-8 inside one single-quoted literal) and defines two functions:
  *
  *   __TeamsOAuthCall  '<base64 of UTF-8 JSON>'    runs one command or fixed script in a child scope
+ *                                                 (a script's text comes with its first call, with
+ *                                                 an id; later calls name only the id)
  *   . __TeamsOAuthSetup '<base64 of UTF-8 JSON>'  runs a fixed setup script in the global scope
  *
  * The JSON carries everything that varies: the per-call marker, the command name, the fixed script
@@ -16,6 +18,8 @@ $InformationPreference = 'SilentlyContinue'
 # Every line node-powershell writes is a command in the history, payloads included: keep only the
 # last one (the delimiter line that follows each call), so no value stays in it.
 $global:MaximumHistoryCount = 1
+# Fixed scripts compiled once, by the id the session gave them with their text (their first call).
+$global:__TeamsOAuthScripts = [System.Collections.Generic.Dictionary[int, ScriptBlock]]::new()
 [Console]::OutputEncoding = [System.Text.UTF8Encoding]::new($false)
 $global:OutputEncoding = [System.Text.UTF8Encoding]::new($false)
 if ($null -ne (Get-Variable -Name PSStyle -ErrorAction SilentlyContinue)) { $PSStyle.OutputRendering = 'PlainText' }
@@ -168,7 +172,14 @@ function global:Invoke-TeamsOAuthRequest($Request) {
   $params = $Request['params']
   if ($null -eq $params) { $params = @{} }
   if ($Request['kind'] -eq 'script') {
-    $block = [ScriptBlock]::Create([string]$Request['script'])
+    $id = $Request['scriptId']
+    if ($null -ne $Request['script']) {
+      $block = [ScriptBlock]::Create([string]$Request['script'])
+      if ($null -ne $id) { $global:__TeamsOAuthScripts[[int]$id] = $block }
+    } else {
+      $block = $null
+      if (-not $global:__TeamsOAuthScripts.TryGetValue([int]$id, [ref]$block)) { throw "no script is known by id $id" }
+    }
     return ,@(& $block @params)
   }
   $name = [string]$Request['command']

@@ -3,13 +3,8 @@ import { createRequire } from 'node:module'
 import fc from 'fast-check'
 import { PowerShell } from 'node-powershell'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import {
-  createPowerShellSession,
-  type PowerShellSession,
-  pwshTestGate,
-  secret,
-  secretLeftovers,
-} from './index'
+import { createPowerShellSession, PowerShellError, type PowerShellSession, secret } from './index'
+import { pwshTestGate, secretLeftovers } from './testing'
 
 const pwsh = pwshTestGate()
 
@@ -271,12 +266,6 @@ describe.runIf(pwsh.run)('a PowerShell session', () => {
     expect(echo).toMatchObject({ Value: '😀' })
     expect(session.stats.processesStarted).toBe(started)
   })
-
-  it('refuses a command name that is not Verb-Noun before starting anything', () => {
-    expect(() => session.invoke({ command: "Get-Item; Remove-Item 'x'", params: {} })).toThrow(
-      /not a command name/,
-    )
-  })
 })
 
 describe.runIf(pwsh.run)('a PowerShell session and secrets', () => {
@@ -424,6 +413,54 @@ describe('a PowerShell session without PowerShell', () => {
       code: 'POWERSHELL_UNAVAILABLE',
       data: { executable: 'teams-oauth-no-such-pwsh' },
     })
+    await session.close()
+  })
+})
+
+describe('a PowerShell session given bad input', () => {
+  it('answers with a rejected promise, never a synchronous throw, and starts nothing', async () => {
+    const session = createPowerShellSession({ executable: 'teams-oauth-no-such-pwsh' })
+    const bad: [string, () => Promise<unknown>, RegExp][] = [
+      [
+        'a command name that is not Verb-Noun',
+        () => session.invoke({ command: "Get-Item; Remove-Item 'x'" }),
+        /not a command name/,
+      ],
+      [
+        'a parameter name that is not one',
+        () => session.invoke({ command: 'Get-Item', params: { 'Path; rm': 'x' } }),
+        /not a parameter name/,
+      ],
+      [
+        'a lone surrogate in a command parameter',
+        () => session.invoke({ command: 'Get-Item', params: { Path: '\ud800' } }),
+        /lone UTF-16 surrogate/,
+      ],
+      [
+        'a lone surrogate in a script parameter',
+        () => session.run({ script: 'param($Path)', params: { Path: secret('a\udc00') } }),
+        /lone UTF-16 surrogate/,
+      ],
+      [
+        'a parameter name that is not one, in a script',
+        () => session.run({ script: '1', params: { $x: 1 } }),
+        /not a parameter name/,
+      ],
+    ]
+    for (const [what, attempt, message] of bad) {
+      let answer: Promise<unknown> | undefined
+      expect(() => {
+        answer = attempt()
+      }, what).not.toThrow()
+      expect(answer, what).toBeInstanceOf(Promise)
+      const failure = await answer?.then(
+        () => null,
+        (error: unknown) => error,
+      )
+      expect(failure, what).toBeInstanceOf(PowerShellError)
+      expect(failure, what).toMatchObject({ code: 'INPUT_INVALID', message: expect.stringMatching(message) })
+    }
+    expect(session.stats).toEqual({ processesStarted: 0, calls: 0 })
     await session.close()
   })
 })
