@@ -3,7 +3,7 @@ import { describeCall } from './debug-log'
 import { childEnvironment } from './environment'
 import { PowerShellError } from './errors'
 import { hostScript } from './host-script'
-import { commandFailed, request, unwrap } from './protocol'
+import { commandFailed, request, serve, unwrap } from './protocol'
 import { openShellProcess, type ShellProcess } from './shell-process'
 import { type Parameters, toWire } from './wire'
 
@@ -108,9 +108,8 @@ export function createPowerShellSession(options: PowerShellSessionOptions = {}):
     debug(`powershell: started ${executable}`)
     try {
       const bootstrap = Buffer.from(hostScript, 'utf8').toString('base64')
-      await shell.exchange(
+      shell.write(
         `. ([ScriptBlock]::Create([System.Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('${bootstrap}'))))`,
-        bootstrapTimeoutMs,
       )
       const [version, pid] = unwrap(
         await request(
@@ -121,8 +120,7 @@ export function createPowerShellSession(options: PowerShellSessionOptions = {}):
         ),
         'bootstrap',
       )
-      if (typeof pid === 'number') shell.setPid(pid)
-      debug(`powershell: process ${shell.pid ?? '?'} ready (PowerShell ${String(version)})`)
+      debug(`powershell: process ${shell.pid ?? '?'} ready (PowerShell ${String(version)}, PID ${String(pid)})`)
       if (options.setup) {
         const setup = options.setup
         debug(`powershell: setup ${describeCall('script', setup.params, secretNames)}`)
@@ -134,6 +132,7 @@ export function createPowerShellSession(options: PowerShellSessionOptions = {}):
         )
         if (!envelope.ok) throw commandFailed('setup', envelope.error, { setup: true })
       }
+      await serve(shell, bootstrapTimeoutMs)
     } catch (error) {
       shell.kill('start failed')
       throw error

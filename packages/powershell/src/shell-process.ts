@@ -1,9 +1,17 @@
-import { PowerShell, ProcessError } from 'node-powershell'
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
 import { PowerShellError } from './errors'
 
 /**
- * The one place that knows node-powershell. Everything here goes through its public API, except
- * one gap it leaves open, closed by QuietPowerShell below.
+ * The PowerShell process itself: started with `-Command -`, it reads fixed lines of PowerShell from
+ * stdin. The session's protocol (protocol.ts, host-script.ts) writes one line per request and finds
+ * its answer on stdout by the request's marker.
+ *
+ * This replaces node-powershell, which the session used to host the process: node-powershell
+ * wrote five lines per call (delimiters around each command on stdout and stderr), each one
+ * parsed and run by PowerShell's console loop, which cost as much as the call itself; it logged
+ * every command line (payloads, secrets included) through `debug` whenever DEBUG named it, with
+ * no option to turn that off; and it kept every command line in its history. The session needed
+ * three of its private parts to work around that.
  */
 
 export interface ShellProcessOptions {
@@ -13,147 +21,166 @@ export interface ShellProcessOptions {
   debug: (message: string) => void
 }
 
-/** A PowerShell process that takes one line of fixed text at a time and answers with its stdout. */
+/** A PowerShell process that takes one line at a time and answers with one marked line of stdout. */
 export interface ShellProcess {
   /** True once the process has exited or was stopped. */
   readonly exited: boolean
-  /** Set once known (PowerShell's own $PID, see setPid); for the debug log and crash reports. */
   readonly pid: number | null
-  setPid(pid: number): void
-  /** Writes one line and resolves to what the process printed for it; enforces the timeout. */
-  exchange(line: string, timeoutMs: number): Promise<string>
+  /** Writes a line and does not wait for an answer (a line that prints none). */
+  write(line: string): void
+  /**
+   * Writes a line and resolves to the text between `<marker> ` and ` <marker>` on stdout; enforces
+   * the timeout (stopping the process), and rejects when the process exits first.
+   */
+  send(line: string, marker: string, timeoutMs: number): Promise<string>
   /** Stops the process now (SIGKILL): a call that timed out or a process in an unknown state. */
   kill(why: string): void
-  /** Ends the process gently (SIGTERM) and waits for it. */
+  /** Ends the process gently (end of input, then SIGTERM) and waits for it. */
   close(): Promise<void>
   /** Called once, when the process exits or is stopped. */
   onExit(listener: () => void): void
 }
 
-const silent = () => {}
-/**
- * The gap: child-shell (node-powershell's base) logs every command line, our base64 payloads
- * included, through the `debug` package to console.log whenever DEBUG names it (DEBUG=*). That
- * would print secrets and break JSON output, and no option turns it off (`debug: false` only
- * leaves DEBUG alone). Its constructor builds those loggers with setDebuggers, private in its
- * types, so this subclass replaces that one method, and nothing of node-powershell's own is
- * printed. Tested by "prints nothing of node-powershell's own debug output, even with DEBUG=*".
- */
-class QuietPowerShell extends PowerShell {}
-Object.defineProperty(QuietPowerShell.prototype, 'setDebuggers', {
-  value: () => ({ comment: silent, command: silent, output: silent }),
-})
+interface Pending {
+  marker: string
+  resolve(answer: string): void
+  reject(error: unknown): void
+}
 
-/** node-powershell writes a 16-character delimiter line around every invocation, on stderr too. */
-const delimiterLine = /^[0-9A-Za-z]{16}$/
+/** What stdout may hold that is no answer (host output, noise) before a call's answer begins. */
+const maxNoise = 1_000_000
+const closeGraceMs = 3_000
 
 export function openShellProcess(options: ShellProcessOptions): ShellProcess {
   const { executable, debug } = options
-  const shell = new QuietPowerShell({
+  const child: ChildProcessWithoutNullStreams = spawn(
     executable,
-    executableOptions: { '-NoProfile': true, '-NonInteractive': true },
-    spawnOptions: { env: options.env, cwd: options.cwd },
-    throwOnInvocationError: false,
-  })
+    ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command', '-'],
+    { env: options.env, cwd: options.cwd, stdio: 'pipe', windowsHide: true },
+  )
   let exited = false
-  let pid: number | null = null
+  let failure: PowerShellError | null = null
+  let pending: Pending | null = null
+  let stdout = ''
   const exitListeners: (() => void)[] = []
-  const markExited = () => {
-    if (exited) return
-    exited = true
-    for (const listener of exitListeners.splice(0)) listener()
-  }
-  // stdout closes when the process exits (or could not be started)
-  shell.streams.stdout.once('close', () => {
-    if (!exited) debug(`powershell: process ${pid ?? '?'} exited`)
-    markExited()
-  })
-  shell.streams.stdin.on('error', () => {})
-  shell.streams.stderr.on('data', (chunk: string | Buffer) => {
-    for (const line of chunk.toString().split(/\r?\n/)) {
-      if (line.trim() !== '' && !delimiterLine.test(line.trim())) debug(`powershell stderr: ${line}`)
-    }
-  })
+  const pid = child.pid ?? null
 
-  const crashed = (cause?: unknown) => {
-    handle.kill('crashed')
-    return new PowerShellError(
+  const crashed = (cause?: unknown) =>
+    new PowerShellError(
       'POWERSHELL_CRASHED',
       'the PowerShell process exited during the call; the next call starts a fresh one',
       { pid },
       { cause },
     )
+  const markExited = (error: PowerShellError) => {
+    if (exited) return
+    exited = true
+    failure ??= error
+    const waiting = pending
+    pending = null
+    waiting?.reject(failure)
+    for (const listener of exitListeners.splice(0)) listener()
   }
 
-  const handle: ShellProcess = {
-    get exited() {
-      return exited
-    },
-    get pid() {
-      return pid
-    },
-    setPid(value: number) {
-      pid = value
-    },
-    onExit(listener: () => void) {
-      if (exited) listener()
-      else exitListeners.push(listener)
-    },
-    kill(why: string) {
-      if (exited) return
-      debug(`powershell: stopping process ${pid ?? '?'} (${why})`)
-      markExited()
-      shell.dispose('SIGKILL').catch(() => {})
-    },
-    async close() {
-      if (exited) return
-      markExited()
-      await shell.dispose('SIGTERM').catch(() => {})
-    },
-    async exchange(line: string, timeoutMs: number): Promise<string> {
-      let timer: NodeJS.Timeout | undefined
-      const invocation = shell.invoke(line)
-      invocation.catch(() => {})
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          handle.kill('timed out')
-          reject(
-            new PowerShellError(
-              'POWERSHELL_TIMEOUT',
-              `PowerShell did not answer within ${timeoutMs} ms; the process was stopped`,
-              { timeoutMs },
-            ),
-          )
-        }, timeoutMs)
-      })
-      try {
-        const result = await Promise.race([invocation, timeout])
-        const stdout = result.stdout?.toString('utf8')
-        if (stdout === undefined || exited) throw crashed()
-        return stdout
-      } catch (error) {
-        if (error instanceof PowerShellError) throw error
-        if (isMissingExecutable(error)) {
-          throw new PowerShellError(
+  child.on('error', (error: NodeJS.ErrnoException) => {
+    const missing = error.code === 'ENOENT'
+    markExited(
+      missing
+        ? new PowerShellError(
             'POWERSHELL_UNAVAILABLE',
             `PowerShell could not be started: '${executable}' was not found (install PowerShell 7 or pass another executable)`,
             { executable },
             { cause: error },
           )
+        : crashed(error),
+    )
+  })
+  child.on('exit', () => {
+    if (!exited) debug(`powershell: process ${pid ?? '?'} exited`)
+    markExited(crashed())
+  })
+  child.stdin.on('error', () => {})
+  child.stdout.setEncoding('utf8')
+  child.stdout.on('data', (chunk: string) => {
+    stdout += chunk
+    const waiting = pending
+    if (!waiting) {
+      if (stdout.length > maxNoise) stdout = ''
+      return
+    }
+    const start = stdout.indexOf(`${waiting.marker} `)
+    if (start < 0) {
+      // keep a tail long enough to hold the start of the marker
+      if (stdout.length > maxNoise) stdout = stdout.slice(-waiting.marker.length)
+      return
+    }
+    const end = stdout.indexOf(` ${waiting.marker}`, start + waiting.marker.length + 1)
+    if (end < 0) return
+    const answer = stdout.slice(start + waiting.marker.length + 1, end)
+    stdout = stdout.slice(end + waiting.marker.length + 1)
+    pending = null
+    waiting.resolve(answer)
+  })
+  child.stderr.setEncoding('utf8')
+  child.stderr.on('data', (chunk: string) => {
+    for (const line of chunk.split(/\r?\n/)) if (line.trim() !== '') debug(`powershell stderr: ${line}`)
+  })
+
+  const handle: ShellProcess = {
+    get exited() {
+      return exited
+    },
+    pid,
+    onExit(listener) {
+      if (exited) listener()
+      else exitListeners.push(listener)
+    },
+    write(line) {
+      if (!exited) child.stdin.write(`${line}\n`)
+    },
+    send(line, marker, timeoutMs) {
+      if (exited) return Promise.reject(failure ?? crashed())
+      if (pending) return Promise.reject(new Error('one request at a time'))
+      stdout = ''
+      return new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          const error = new PowerShellError(
+            'POWERSHELL_TIMEOUT',
+            `PowerShell did not answer within ${timeoutMs} ms; the process was stopped`,
+            { timeoutMs },
+          )
+          failure ??= error
+          handle.kill('timed out')
+        }, timeoutMs)
+        pending = {
+          marker,
+          resolve: (answer) => {
+            clearTimeout(timer)
+            resolve(answer)
+          },
+          reject: (error) => {
+            clearTimeout(timer)
+            reject(error)
+          },
         }
-        throw crashed(error)
-      } finally {
-        clearTimeout(timer)
-        // node-powershell keeps every command line (our payloads, secrets included) and its output
-        // in its public `history`: keep none
-        shell.history.length = 0
-      }
+        child.stdin.write(`${line}\n`)
+      })
+    },
+    kill(why) {
+      if (exited) return
+      debug(`powershell: stopping process ${pid ?? '?'} (${why})`)
+      markExited(crashed())
+      child.kill('SIGKILL')
+    },
+    async close() {
+      if (exited) return
+      const gone = new Promise<void>((resolve) => handle.onExit(resolve))
+      // the end of input ends PowerShell's loop, and PowerShell with it
+      child.stdin.end()
+      const timer = setTimeout(() => child.kill('SIGTERM'), closeGraceMs)
+      await gone
+      clearTimeout(timer)
     },
   }
   return handle
-}
-
-function isMissingExecutable(error: unknown): boolean {
-  if (!(error instanceof ProcessError)) return false
-  return (error.originalError as NodeJS.ErrnoException | undefined)?.code === 'ENOENT'
 }
