@@ -131,13 +131,18 @@ function global:ConvertTo-TeamsOAuthValue($Value, [int]$Depth) {
       if ($null -eq $item) { $table[[string]$key] = $null }
       elseif ($item -is [string]) { $table[[string]$key] = [string]$item }
       elseif ($item -is [bool]) { $table[[string]$key] = [bool]$item }
+      elseif ($item -is [int]) { $table[[string]$key] = $item.PSObject.BaseObject }
       else { $table[[string]$key] = ConvertTo-TeamsOAuthValue $item ($Depth + 1) }
     }
     return $table
   }
   if ($Value -is [System.Collections.IEnumerable]) {
     $items = [System.Collections.Generic.List[object]]::new()
-    foreach ($item in $Value) { $items.Add((ConvertTo-TeamsOAuthValue $item $Depth)) }
+    foreach ($item in $Value) {
+      if ($null -eq $item) { $items.Add($null) }
+      elseif ($item -is [string]) { $items.Add([string]$item) }
+      else { $items.Add((ConvertTo-TeamsOAuthValue $item $Depth)) }
+    }
     return ,([object[]]$items.ToArray())
   }
   $isPlainData = $Value -is [System.Management.Automation.PSCustomObject] -and -not ([string]$Value.PSObject.TypeNames[0]).StartsWith('Deserialized.')

@@ -120,7 +120,9 @@ export function createPowerShellSession(options: PowerShellSessionOptions = {}):
         ),
         'bootstrap',
       )
-      debug(`powershell: process ${shell.pid ?? '?'} ready (PowerShell ${String(version)}, PID ${String(pid)})`)
+      debug(
+        `powershell: process ${shell.pid ?? '?'} ready (PowerShell ${String(version)}, PID ${String(pid)})`,
+      )
       if (options.setup) {
         const setup = options.setup
         debug(`powershell: setup ${describeCall('script', setup.params, secretNames)}`)
