@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { apply, buildRunbook, plan } from '@teams-oauth/core'
 import { createFakeTenant, type FakeState, scenarios } from '@teams-oauth/fakes'
-import { pwshTestGate } from '@teams-oauth/powershell'
+import { pwshTestGate } from '@teams-oauth/powershell/testing'
 import { describe, expect, it } from 'vitest'
 import { stateFile } from './org-state'
 import { keptFake, runCli, stateOf, tempDir } from './run-cli'

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { pwshTestGate } from '@teams-oauth/powershell'
+import { pwshTestGate } from '@teams-oauth/powershell/testing'
 import { describe, expect, it } from 'vitest'
 import { fake, runCli, stateOf, tempDir } from './run-cli'
 import { spawnCli } from './spawn-cli'

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createFakeTenant, makeTestCertificate } from '@teams-oauth/fakes'
 import { type FakeGraphServer, startFakeGraphServer } from '@teams-oauth/fakes/graph'
-import { pwshTestGate } from '@teams-oauth/powershell'
+import { pwshTestGate } from '@teams-oauth/powershell/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { keptFake, runCli, stateOf, tempDir } from './run-cli'
 

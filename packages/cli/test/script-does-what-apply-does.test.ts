@@ -9,7 +9,7 @@ import {
   renderScript,
 } from '@teams-oauth/core'
 import { createFakeTenant, type FakeState, scenarios, stateFromSeed } from '@teams-oauth/fakes'
-import { pwshTestGate } from '@teams-oauth/powershell'
+import { pwshTestGate } from '@teams-oauth/powershell/testing'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { runScripts, type ScriptJob, type ScriptResult } from './support/run-scripts'
 

@@ -1,6 +1,6 @@
 import { buildRunbook, renderScript } from '@teams-oauth/core'
 import { createFakeTenant, type FakeTenant, scenarios, stateFromSeed } from '@teams-oauth/fakes'
-import { pwshTestGate } from '@teams-oauth/powershell'
+import { pwshTestGate } from '@teams-oauth/powershell/testing'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { runScripts, type ScriptResult } from './support/run-scripts'
 

@@ -1,5 +1,5 @@
 import { scenarios } from '@teams-oauth/fakes'
-import { pwshTestGate } from '@teams-oauth/powershell'
+import { pwshTestGate } from '@teams-oauth/powershell/testing'
 import { describe, expect, it } from 'vitest'
 import { stateFile } from './org-state'
 import { fake, runCli } from './run-cli'

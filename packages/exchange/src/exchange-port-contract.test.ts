@@ -1,7 +1,7 @@
 import type { CmdletCall } from '@teams-oauth/core'
 import { readFound } from '@teams-oauth/core/adapter'
 import { createFakeTenant } from '@teams-oauth/fakes'
-import { pwshTestGate } from '@teams-oauth/powershell'
+import { pwshTestGate } from '@teams-oauth/powershell/testing'
 import { describe, expect, it } from 'vitest'
 import { standIn } from '../test/stand-in'
 import { contractReads, exchangePortContract, failureOf } from './exchange-port-contract'

@@ -49,7 +49,11 @@ foreach ($item in @(& $cmdlet @Parameters)) {
   }
   foreach ($property in $item.PSObject.Properties) {
     if ($property.MemberType -notin 'Property', 'NoteProperty', 'AliasProperty', 'ScriptProperty') { continue }
-    $record[$property.Name] = try { ConvertTo-TeamsOAuthExchangeValue $property.Value } catch { $null }
+    $value = $null
+    try { $value = $property.Value } catch { $record[$property.Name] = $null; continue }
+    # a function call costs far more than a statement: null and text, the most of any object, inline
+    if ($null -eq $value -or $value -is [string]) { $record[$property.Name] = $value; continue }
+    $record[$property.Name] = try { ConvertTo-TeamsOAuthExchangeValue $value } catch { $null }
   }
   $record
 }

@@ -1,5 +1,5 @@
 import { dirname } from 'node:path'
-import { pwshTestGate } from '@teams-oauth/powershell'
+import { pwshTestGate } from '@teams-oauth/powershell/testing'
 import { describe, expect, it } from 'vitest'
 import { runReadmeExample } from '../../../tools/test-support/readme-example'
 

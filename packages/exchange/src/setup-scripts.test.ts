@@ -1,4 +1,5 @@
-import { createPowerShellSession, pwshTestGate, secret, secretLeftovers } from '@teams-oauth/powershell'
+import { createPowerShellSession, secret } from '@teams-oauth/powershell'
+import { pwshTestGate, secretLeftovers } from '@teams-oauth/powershell/testing'
 import { describe, expect, it } from 'vitest'
 import { remoteSetup } from './setup-scripts'
 

@@ -1,7 +1,7 @@
 import { apply, buildRunbook, plan, profileNames, TeamsOAuthError, verify } from '@teams-oauth/core'
 import { isExchangeNotFound } from '@teams-oauth/core/adapter'
 import { createFakeTenant } from '@teams-oauth/fakes'
-import { pwshTestGate } from '@teams-oauth/powershell'
+import { pwshTestGate } from '@teams-oauth/powershell/testing'
 import { describe, expect, it } from 'vitest'
 import { standIn } from './stand-in'
 

@@ -1,7 +1,7 @@
 import { type AuditScope, auditDelegates, type DelegateFinding, type ExchangePort } from '@teams-oauth/core'
 import { createFakeTenant, type FakeTenant, scenarios } from '@teams-oauth/fakes'
 import { startFakeExchangeServer } from '@teams-oauth/fakes/pwsh'
-import { pwshTestGate } from '@teams-oauth/powershell'
+import { pwshTestGate } from '@teams-oauth/powershell/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connectExchange } from '../src/connect'
 import { connectExchangePool, type ExchangePoolPort } from '../src/pool'

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { buildRunbook, type DoctorReport, diagnose, plan, type Targets, verify } from '@teams-oauth/core'
 import { createFakeTenant } from '@teams-oauth/fakes'
-import { pwshTestGate } from '@teams-oauth/powershell'
+import { pwshTestGate } from '@teams-oauth/powershell/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connectExchange, type ExchangeConnectionPort } from '../src/connect'
 

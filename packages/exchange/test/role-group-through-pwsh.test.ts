@@ -1,6 +1,6 @@
 import { apply, buildRunbook, plan, verify } from '@teams-oauth/core'
 import { createFakeTenant, scenarios } from '@teams-oauth/fakes'
-import { pwshTestGate } from '@teams-oauth/powershell'
+import { pwshTestGate } from '@teams-oauth/powershell/testing'
 import { describe, expect, it } from 'vitest'
 import { standIn } from './stand-in'
 

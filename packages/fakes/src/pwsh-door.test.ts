@@ -1,4 +1,5 @@
-import { createPowerShellSession, type PowerShellSession, pwshTestGate } from '@teams-oauth/powershell'
+import { createPowerShellSession, type PowerShellSession } from '@teams-oauth/powershell'
+import { pwshTestGate } from '@teams-oauth/powershell/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { knownCmdlets } from './binding'
 import { type FakeExchangeServer, startFakeExchangeServer } from './pwsh-door'

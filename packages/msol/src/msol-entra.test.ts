@@ -3,12 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { CmdletObject } from '@teams-oauth/core'
 import { keepKey } from '@teams-oauth/core/adapter'
-import {
-  type PowerShellCall,
-  type PowerShellSession,
-  pwshTestGate,
-  secretLeftovers,
-} from '@teams-oauth/powershell'
+import type { PowerShellCall, PowerShellSession } from '@teams-oauth/powershell'
+import { pwshTestGate, secretLeftovers } from '@teams-oauth/powershell/testing'
 import { describe, expect, it } from 'vitest'
 import { msolEntra } from './msol-entra'
 

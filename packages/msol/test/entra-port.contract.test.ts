@@ -1,6 +1,7 @@
 import type { FakeTenant } from '@teams-oauth/fakes'
 import { type FakeExchangeServer, startFakeExchangeServer } from '@teams-oauth/fakes/pwsh'
-import { createPowerShellSession, type PowerShellSession, pwshTestGate } from '@teams-oauth/powershell'
+import { createPowerShellSession, type PowerShellSession } from '@teams-oauth/powershell'
+import { pwshTestGate } from '@teams-oauth/powershell/testing'
 import { afterAll, beforeAll, describe } from 'vitest'
 import { entraPortContract } from '../../graph/test/entra-port-contract'
 import { msolEntra } from '../src/msol-entra'

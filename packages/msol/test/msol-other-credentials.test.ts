@@ -1,7 +1,7 @@
 import type { KeyCredentialWrite } from '@teams-oauth/core'
 import { keepKey } from '@teams-oauth/core/adapter'
 import { createFakeTenant, type FakeTenant } from '@teams-oauth/fakes'
-import { pwshTestGate } from '@teams-oauth/powershell'
+import { pwshTestGate } from '@teams-oauth/powershell/testing'
 import { describe, expect, it } from 'vitest'
 import { newKey, seededTenant, sfbAppId, testCertificates, truth } from '../../graph/test/entra-port-contract'
 import { addKeyKeepingEvery, msolThroughDoor } from './msol-door'

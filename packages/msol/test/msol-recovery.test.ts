@@ -1,4 +1,5 @@
-import { createPowerShellSession, pwshTestGate } from '@teams-oauth/powershell'
+import { createPowerShellSession } from '@teams-oauth/powershell'
+import { pwshTestGate } from '@teams-oauth/powershell/testing'
 import { describe, expect, it } from 'vitest'
 import { seededTenant, sfbAppId } from '../../graph/test/entra-port-contract'
 import { msolEntra } from '../src/msol-entra'

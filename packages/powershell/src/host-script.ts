@@ -3,7 +3,11 @@
  * once per process (base64 of UTF-8 inside one single-quoted literal) and defines two functions:
  *
  *   __TeamsOAuthCall  '<base64 of UTF-8 JSON>'    runs one command or fixed script in a child scope
+ *                                                 (a script's text comes with its first call, with
+ *                                                 an id; later calls name only the id)
  *   . __TeamsOAuthSetup '<base64 of UTF-8 JSON>'  runs a fixed setup script in the global scope
+ *   __TeamsOAuthServe '<marker>'                  reads the next lines itself and runs each as
+ *                                                 __TeamsOAuthCall, without parsing it as code
  *
  * The JSON carries everything that varies: the per-call marker, the command name, the fixed script
  * text and the parameters, which are decoded into a hashtable and splatted. Each call writes
@@ -13,13 +17,19 @@ export const hostScript = `
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 $InformationPreference = 'SilentlyContinue'
-# Every line node-powershell writes is a command in the history, payloads included: keep only the
-# last one (the delimiter line that follows each call), so no value stays in it.
+# Every line the console loop runs is a command in the history, the setup's payload included: keep
+# only the last one (__TeamsOAuthServe, which follows the setup), so no value stays in it. Lines
+# read by __TeamsOAuthServe are no commands and never reach the history.
 $global:MaximumHistoryCount = 1
+# Fixed scripts compiled once, by the id the session gave them with their text (their first call).
+$global:__TeamsOAuthScripts = [System.Collections.Generic.Dictionary[int, ScriptBlock]]::new()
 [Console]::OutputEncoding = [System.Text.UTF8Encoding]::new($false)
 $global:OutputEncoding = [System.Text.UTF8Encoding]::new($false)
 if ($null -ne (Get-Variable -Name PSStyle -ErrorAction SilentlyContinue)) { $PSStyle.OutputRendering = 'PlainText' }
 
+# A function call costs far more than a statement: the loops below take strings, true, false and
+# null inline, and recurse only into objects, arrays and numbers.
+# JsonValueKind: 1 Object, 2 Array, 3 String, 4 Number, 5 True, 6 False, 7 Null.
 function global:ConvertFrom-TeamsOAuthJsonElement($Element) {
   switch ($Element.ValueKind.ToString()) {
     'Object' {
@@ -28,12 +38,23 @@ function global:ConvertFrom-TeamsOAuthJsonElement($Element) {
         return ,([byte[]][Convert]::FromBase64String($props[0].Value.GetString()))
       }
       $table = @{}
-      foreach ($p in $props) { $table[$p.Name] = ConvertFrom-TeamsOAuthJsonElement $p.Value }
+      foreach ($p in $props) {
+        $v = $p.Value
+        $k = [int]$v.ValueKind
+        if ($k -eq 3) { $table[$p.Name] = $v.GetString() }
+        elseif ($k -eq 7) { $table[$p.Name] = $null }
+        elseif ($k -eq 5) { $table[$p.Name] = $true }
+        elseif ($k -eq 6) { $table[$p.Name] = $false }
+        else { $table[$p.Name] = ConvertFrom-TeamsOAuthJsonElement $v }
+      }
       return $table
     }
     'Array' {
       $items = [System.Collections.Generic.List[object]]::new()
-      foreach ($item in $Element.EnumerateArray()) { $items.Add((ConvertFrom-TeamsOAuthJsonElement $item)) }
+      foreach ($item in $Element.EnumerateArray()) {
+        if ([int]$item.ValueKind -eq 3) { $items.Add($item.GetString()) }
+        else { $items.Add((ConvertFrom-TeamsOAuthJsonElement $item)) }
+      }
       return ,(ConvertTo-TeamsOAuthArray $items)
     }
     'String' { return $Element.GetString() }
@@ -104,12 +125,24 @@ function global:ConvertTo-TeamsOAuthValue($Value, [int]$Depth) {
   if ($Depth -gt 8) { return $Value.ToString() }
   if ($Value -is [System.Collections.IDictionary]) {
     $table = [ordered]@{}
-    foreach ($key in $Value.Keys) { $table[[string]$key] = ConvertTo-TeamsOAuthValue $Value[$key] ($Depth + 1) }
+    foreach ($key in $Value.Keys) {
+      $item = $Value[$key]
+      # inline what needs no conversion (see ConvertFrom-TeamsOAuthJsonElement)
+      if ($null -eq $item) { $table[[string]$key] = $null }
+      elseif ($item -is [string]) { $table[[string]$key] = [string]$item }
+      elseif ($item -is [bool]) { $table[[string]$key] = [bool]$item }
+      elseif ($item -is [int]) { $table[[string]$key] = $item.PSObject.BaseObject }
+      else { $table[[string]$key] = ConvertTo-TeamsOAuthValue $item ($Depth + 1) }
+    }
     return $table
   }
   if ($Value -is [System.Collections.IEnumerable]) {
     $items = [System.Collections.Generic.List[object]]::new()
-    foreach ($item in $Value) { $items.Add((ConvertTo-TeamsOAuthValue $item $Depth)) }
+    foreach ($item in $Value) {
+      if ($null -eq $item) { $items.Add($null) }
+      elseif ($item -is [string]) { $items.Add([string]$item) }
+      else { $items.Add((ConvertTo-TeamsOAuthValue $item $Depth)) }
+    }
     return ,([object[]]$items.ToArray())
   }
   $isPlainData = $Value -is [System.Management.Automation.PSCustomObject] -and -not ([string]$Value.PSObject.TypeNames[0]).StartsWith('Deserialized.')
@@ -128,7 +161,13 @@ function global:ConvertTo-TeamsOAuthRecord($Value, $Select, [int]$Depth) {
   }
   foreach ($property in $Value.PSObject.Properties) {
     if ($property.MemberType -notin 'Property', 'NoteProperty', 'AliasProperty', 'ScriptProperty') { continue }
-    $table[$property.Name] = try { ConvertTo-TeamsOAuthValue $property.Value $Depth } catch { $null }
+    $item = $null
+    try { $item = $property.Value } catch { $table[$property.Name] = $null; continue }
+    # inline what needs no conversion (see ConvertFrom-TeamsOAuthJsonElement)
+    if ($null -eq $item) { $table[$property.Name] = $null }
+    elseif ($item -is [string]) { $table[$property.Name] = [string]$item }
+    elseif ($item -is [bool]) { $table[$property.Name] = [bool]$item }
+    else { $table[$property.Name] = try { ConvertTo-TeamsOAuthValue $item $Depth } catch { $null } }
   }
   return $table
 }
@@ -168,7 +207,14 @@ function global:Invoke-TeamsOAuthRequest($Request) {
   $params = $Request['params']
   if ($null -eq $params) { $params = @{} }
   if ($Request['kind'] -eq 'script') {
-    $block = [ScriptBlock]::Create([string]$Request['script'])
+    $id = $Request['scriptId']
+    if ($null -ne $Request['script']) {
+      $block = [ScriptBlock]::Create([string]$Request['script'])
+      if ($null -ne $id) { $global:__TeamsOAuthScripts[[int]$id] = $block }
+    } else {
+      $block = $null
+      if (-not $global:__TeamsOAuthScripts.TryGetValue([int]$id, [ref]$block)) { throw "no script is known by id $id" }
+    }
     return ,@(& $block @params)
   }
   $name = [string]$Request['command']
@@ -218,5 +264,20 @@ function global:__TeamsOAuthSetup([string]$__teamsOAuthPayload) {
   }
   Write-TeamsOAuthEnvelope $__teamsOAuthMarker $__teamsOAuthEnvelope
   Remove-Variable -Name __teamsOAuthMarker, __teamsOAuthEnvelope -Scope Local -Force -ErrorAction SilentlyContinue
+}
+
+function global:__TeamsOAuthServe([string]$Marker) {
+  # PowerShell's console loop would parse and run each line as a command, and keep it in the
+  # history; this loop takes the payload out of each line instead. Should it ever stop, the lines
+  # are still commands that the console loop runs alike.
+  Write-TeamsOAuthEnvelope $Marker ([ordered]@{ ok = $true; value = [object[]]@() })
+  while ($true) {
+    $__teamsOAuthLine = [Console]::In.ReadLine()
+    if ($null -eq $__teamsOAuthLine) { break }
+    $first = $__teamsOAuthLine.IndexOf("'")
+    $last = $__teamsOAuthLine.LastIndexOf("'")
+    if ($first -ge 0 -and $last -gt $first) { __TeamsOAuthCall $__teamsOAuthLine.Substring($first + 1, $last - $first - 1) }
+    $__teamsOAuthLine = $null
+  }
 }
 `

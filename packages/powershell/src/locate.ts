@@ -20,13 +20,3 @@ export function locatePwsh(env: NodeJS.ProcessEnv = process.env): string | null 
   }
   return null
 }
-
-/**
- * For test files that need a real pwsh: run them when pwsh is there, and also when
- * TEAMS_OAUTH_REQUIRE_PWSH=1 (then a missing pwsh fails them instead of skipping them).
- * Use as `describe.runIf(pwshTests.run)(…)` and start sessions with `pwshTests.executable`.
- */
-export function pwshTestGate(env: NodeJS.ProcessEnv = process.env): { run: boolean; executable: string } {
-  const found = locatePwsh(env)
-  return { run: found !== null || env.TEAMS_OAUTH_REQUIRE_PWSH === '1', executable: found ?? 'pwsh' }
-}

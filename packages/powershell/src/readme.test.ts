@@ -1,7 +1,7 @@
 import { dirname } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runReadmeExample } from '../../../tools/test-support/readme-example'
-import { pwshTestGate } from './index'
+import { pwshTestGate } from './testing'
 
 const pwsh = pwshTestGate()
 

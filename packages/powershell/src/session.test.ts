@@ -1,16 +1,9 @@
 import { createHash } from 'node:crypto'
-import { createRequire } from 'node:module'
 import fc from 'fast-check'
-import { PowerShell } from 'node-powershell'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { powershellString } from '../../../tools/test-support/powershell-strings'
-import {
-  createPowerShellSession,
-  type PowerShellSession,
-  pwshTestGate,
-  secret,
-  secretLeftovers,
-} from './index'
+import { createPowerShellSession, PowerShellError, type PowerShellSession, secret } from './index'
+import { pwshTestGate, secretLeftovers } from './testing'
 
 const pwsh = pwshTestGate()
 
@@ -49,16 +42,6 @@ function global:Get-TeamsOAuthShapes {
   }
 }
 `
-
-/** child-shell's `debug`: the one node-powershell logs through. */
-const childShellDebug = (() => {
-  const fromHere = createRequire(import.meta.url)
-  const fromNodePowerShell = createRequire(fromHere.resolve('node-powershell'))
-  return createRequire(fromNodePowerShell.resolve('child-shell'))('debug') as {
-    enable(namespaces: string): void
-    disable(): string
-  }
-})()
 
 const sha256 = (text: string) => createHash('sha256').update(Buffer.from(text, 'utf8')).digest('base64')
 
@@ -207,15 +190,10 @@ describe.runIf(pwsh.run)('a PowerShell session', () => {
     expect(text).not.toContain('named-value-456')
   })
 
-  it("keeps no command line, and so no payload, in node-powershell's own history", async () => {
-    const invoke = vi.spyOn(PowerShell.prototype, 'invoke')
-    try {
-      await session.invoke({ command: 'Get-TeamsOAuthEcho', params: { Value: secret('history-secret-789') } })
-      expect(invoke.mock.contexts.length).toBeGreaterThan(0)
-      for (const shell of invoke.mock.contexts) expect((shell as PowerShell).history).toEqual([])
-    } finally {
-      invoke.mockRestore()
-    }
+  it("keeps no call's payload in PowerShell's history, nor in any global variable", async () => {
+    const needle = 'history-secret-789'
+    await session.invoke({ command: 'Get-TeamsOAuthEcho', params: { Value: secret(needle) } })
+    expect(await session.run(secretLeftovers(needle))).toEqual([])
   })
 
   it('logs at most 200 characters of each value, with its length, and still no secret', async () => {
@@ -246,21 +224,12 @@ describe.runIf(pwsh.run)('a PowerShell session', () => {
     expect(echo).toMatchObject({ Value: '😀' })
     expect(session.stats.processesStarted).toBe(started)
   })
-
-  it('refuses a command name that is not Verb-Noun before starting anything', () => {
-    expect(() => session.invoke({ command: "Get-Item; Remove-Item 'x'", params: {} })).toThrow(
-      /not a command name/,
-    )
-  })
 })
 
 describe.runIf(pwsh.run)('a PowerShell session and secrets', () => {
-  it("prints nothing of node-powershell's own debug output, even with DEBUG=*", async () => {
+  it('prints nothing on stdout, even with DEBUG=*', async () => {
     const debugBefore = process.env.DEBUG
-    const namespacesBefore = childShellDebug.disable()
-    // As in a process started with DEBUG=*: the variable is set and `debug` has read it.
     process.env.DEBUG = '*'
-    childShellDebug.enable('*')
     const printed: string[] = []
     const log = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
       printed.push(args.map(String).join(' '))
@@ -280,7 +249,6 @@ describe.runIf(pwsh.run)('a PowerShell session and secrets', () => {
       await session.close()
       log.mockRestore()
       write.mockRestore()
-      childShellDebug.enable(namespacesBefore)
       if (debugBefore === undefined) delete process.env.DEBUG
       else process.env.DEBUG = debugBefore
     }
@@ -399,6 +367,54 @@ describe('a PowerShell session without PowerShell', () => {
       code: 'POWERSHELL_UNAVAILABLE',
       data: { executable: 'teams-oauth-no-such-pwsh' },
     })
+    await session.close()
+  })
+})
+
+describe('a PowerShell session given bad input', () => {
+  it('answers with a rejected promise, never a synchronous throw, and starts nothing', async () => {
+    const session = createPowerShellSession({ executable: 'teams-oauth-no-such-pwsh' })
+    const bad: [string, () => Promise<unknown>, RegExp][] = [
+      [
+        'a command name that is not Verb-Noun',
+        () => session.invoke({ command: "Get-Item; Remove-Item 'x'" }),
+        /not a command name/,
+      ],
+      [
+        'a parameter name that is not one',
+        () => session.invoke({ command: 'Get-Item', params: { 'Path; rm': 'x' } }),
+        /not a parameter name/,
+      ],
+      [
+        'a lone surrogate in a command parameter',
+        () => session.invoke({ command: 'Get-Item', params: { Path: '\ud800' } }),
+        /lone UTF-16 surrogate/,
+      ],
+      [
+        'a lone surrogate in a script parameter',
+        () => session.run({ script: 'param($Path)', params: { Path: secret('a\udc00') } }),
+        /lone UTF-16 surrogate/,
+      ],
+      [
+        'a parameter name that is not one, in a script',
+        () => session.run({ script: '1', params: { $x: 1 } }),
+        /not a parameter name/,
+      ],
+    ]
+    for (const [what, attempt, message] of bad) {
+      let answer: Promise<unknown> | undefined
+      expect(() => {
+        answer = attempt()
+      }, what).not.toThrow()
+      expect(answer, what).toBeInstanceOf(Promise)
+      const failure = await answer?.then(
+        () => null,
+        (error: unknown) => error,
+      )
+      expect(failure, what).toBeInstanceOf(PowerShellError)
+      expect(failure, what).toMatchObject({ code: 'INPUT_INVALID', message: expect.stringMatching(message) })
+    }
+    expect(session.stats).toEqual({ processesStarted: 0, calls: 0 })
     await session.close()
   })
 })

@@ -1,4 +1,20 @@
+import { locatePwsh } from './locate'
 import type { PowerShellScript } from './session'
+
+/*
+ * Helpers for tests of code that runs PowerShell, shipped as `@teams-oauth/powershell/testing`
+ * so that the main entry holds only what production code calls.
+ */
+
+/**
+ * For test files that need a real pwsh: run them when pwsh is there, and also when
+ * TEAMS_OAUTH_REQUIRE_PWSH=1 (then a missing pwsh fails them instead of skipping them).
+ * Use as `describe.runIf(pwshTests.run)(…)` and start sessions with `pwshTests.executable`.
+ */
+export function pwshTestGate(env: NodeJS.ProcessEnv = process.env): { run: boolean; executable: string } {
+  const found = locatePwsh(env)
+  return { run: found !== null || env.TEAMS_OAUTH_REQUIRE_PWSH === '1', executable: found ?? 'pwsh' }
+}
 
 /**
  * Fixed text: the names of the global variables that hold the needle (as text, inside base64, in a
