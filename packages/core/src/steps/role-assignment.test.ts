@@ -50,6 +50,9 @@ describe('the role assignment step', () => {
       },
     ])
     expect(decision.actual).toBe('assigned but disabled (through-group, own)')
+    expect(decision.actions.map((a) => a.reason)).toEqual([
+      `the assignment own exists but is disabled; ${step.user} needs ${step.role}`,
+    ])
   })
 
   it('creates the user’s own assignment when the only disabled one is a role group’s', () => {
@@ -66,6 +69,9 @@ describe('the role assignment step', () => {
       },
     ])
     expect(decision.actual).toBe('not assigned')
+    expect(decision.actions.map((a) => a.reason)).toEqual([
+      `${step.user} acts for the partner application and needs ${step.role}`,
+    ])
   })
 
   it('assigns the role to the account the partner application already acts as', () => {
