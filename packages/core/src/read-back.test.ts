@@ -118,4 +118,13 @@ describe('resolveUnconfirmed', () => {
     await expect(resolveUnconfirmed(journal, targets)).resolves.toBe(true)
     expect(calls).toEqual([{ cmdlet: 'Get-MailUser', params: { Identity: step.name } }])
   })
+
+  it('leaves unconfirmed a change of a step that cannot read its changes back', async () => {
+    const { calls, targets } = exchange(() => [found])
+    const certificateStep = { kind: 'authCertificate' as const, id: 'exchange.authCertificate' }
+    const journal = { ...emptyJournal(), entries: [entry({ step: certificateStep.id, spec: certificateStep })] }
+    await expect(resolveUnconfirmed(journal, targets)).resolves.toBe(false)
+    expect(journal.entries[0]?.unconfirmed).toBe(true)
+    expect(calls).toEqual([])
+  })
 })
