@@ -43,13 +43,13 @@ describe('psCall', () => {
         Enabled: true,
         Confirm: false,
         WhatIf: true,
-        Recursive: true,
+        Forced: true,
         NoForce: true,
         NoConfirm: false,
         Confirmed: false,
       }),
     ).toBe(
-      "Set-PartnerApplication -Identity 'a''b' -ApplicationAccount -Force -Recurse -Enabled $true -Confirm:$false -WhatIf:$true -Recursive $true -NoForce $true -NoConfirm $false -Confirmed $false",
+      "Set-PartnerApplication -Identity 'a''b' -ApplicationAccount -Force -Recurse -Enabled $true -Confirm:$false -WhatIf:$true -Forced $true -NoForce $true -NoConfirm $false -Confirmed $false",
     )
     expect(psCall('New-MailUser', { ApplicationAccount: false, Confirm: 'x' as never })).toBe(
       "New-MailUser -ApplicationAccount $false -Confirm 'x'",
