@@ -26,7 +26,14 @@ const narrowed = only.length
           .filter((project) => project.include.length > 0)
           .map(({ name, include }) => ({
             extends: true,
-            test: { name, root: `packages/${name}`, include, exclude, testTimeout: 30_000, hookTimeout: 60_000 },
+            test: {
+              name,
+              root: `packages/${name}`,
+              include,
+              exclude,
+              testTimeout: 30_000,
+              hookTimeout: 60_000,
+            },
           })),
       },
     })

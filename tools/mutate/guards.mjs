@@ -10,7 +10,11 @@ const core = 'packages/core/src'
 const guards = {
   'key merge and null-key refusal': {
     mutate: [`${core}/key-credentials.ts`],
-    tests: [`${core}/key-credentials.test.ts`, `${core}/key-credentials-rules.test.ts`, `${core}/entra-actions.test.ts`],
+    tests: [
+      `${core}/key-credentials.test.ts`,
+      `${core}/key-credentials-rules.test.ts`,
+      `${core}/entra-actions.test.ts`,
+    ],
   },
   'Entra write and its read-back': {
     mutate: [`${core}/entra-actions.ts`],
@@ -64,8 +68,21 @@ for (const [name, { mutate, tests }] of chosen) {
   console.log(`\n== ${name}`)
   const run = spawnSync(
     'npx',
-    ['stryker', 'run', '--mutate', mutate.join(','), '--concurrency', '1', '--reporters', 'clear-text,progress'],
-    { stdio: 'inherit', env: { ...process.env, MUTATE_TESTS: tests.join(',') }, shell: process.platform === 'win32' },
+    [
+      'stryker',
+      'run',
+      '--mutate',
+      mutate.join(','),
+      '--concurrency',
+      '1',
+      '--reporters',
+      'clear-text,progress',
+    ],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, MUTATE_TESTS: tests.join(',') },
+      shell: process.platform === 'win32',
+    },
   )
   if (run.status !== 0) failed++
 }

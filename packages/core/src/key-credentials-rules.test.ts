@@ -191,7 +191,9 @@ describe('assertKeyValues', () => {
       customKeyIdentifier: null,
       displayName: 'CN=two',
     })
-    const empty = refusal([{ type: 'AsymmetricX509Cert', usage: 'Verify', key: '', customKeyIdentifier: hex }])
+    const empty = refusal([
+      { type: 'AsymmetricX509Cert', usage: 'Verify', key: '', customKeyIdentifier: hex },
+    ])
     expect((empty as Error).message).toMatch(/^Key credential 1 of 1 has no key value; /)
     expect((empty as { data: unknown }).data).toEqual({
       index: 0,

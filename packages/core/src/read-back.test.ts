@@ -72,7 +72,9 @@ describe('resolveUnconfirmed', () => {
       },
     ])
     // read where the change was made
-    expect(calls).toEqual([{ cmdlet: 'Get-MailUser', params: { Identity: step.name, DomainController: 'dc1' } }])
+    expect(calls).toEqual([
+      { cmdlet: 'Get-MailUser', params: { Identity: step.name, DomainController: 'dc1' } },
+    ])
   })
 
   it('marks a change that is not there as not applied, with nothing to undo', async () => {
@@ -122,7 +124,10 @@ describe('resolveUnconfirmed', () => {
   it('leaves unconfirmed a change of a step that cannot read its changes back', async () => {
     const { calls, targets } = exchange(() => [found])
     const certificateStep = { kind: 'authCertificate' as const, id: 'exchange.authCertificate' }
-    const journal = { ...emptyJournal(), entries: [entry({ step: certificateStep.id, spec: certificateStep })] }
+    const journal = {
+      ...emptyJournal(),
+      entries: [entry({ step: certificateStep.id, spec: certificateStep })],
+    }
     await expect(resolveUnconfirmed(journal, targets)).resolves.toBe(false)
     expect(journal.entries[0]?.unconfirmed).toBe(true)
     expect(calls).toEqual([])

@@ -6,7 +6,7 @@ describe('quote', () => {
     expect(quote("it's")).toBe("'it''s'")
     expect(quote('\u2018a\u2019b\u201Ac\u201B')).toBe("'\u2018\u2018a\u2019\u2019b\u201A\u201Ac\u201B\u201B'")
     expect(quote("''")).toBe("''''''")
-    expect(quote('"$env:PATH" `n @(x) \u201C\u201D')).toBe("'\"$env:PATH\" `n @(x) \u201C\u201D'")
+    expect(quote('"$env:PATH" `n @(x) \u201C\u201D')).toBe('\'"$env:PATH" `n @(x) \u201C\u201D\'')
     expect(quote('')).toBe("''")
   })
 })

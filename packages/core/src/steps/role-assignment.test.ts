@@ -12,7 +12,9 @@ const step = {
   user: 'TeamsScheduler-ApplicationAccount',
 }
 
-const context = (fields: { domainController?: string; accounts?: Record<string, string> } = {}): StepContext => ({
+const context = (
+  fields: { domainController?: string; accounts?: Record<string, string> } = {},
+): StepContext => ({
   input: { domainController: fields.domainController } as ValidInput,
   targets: {} as Targets,
   now: new Date('2027-01-01T00:00:00Z'),
@@ -75,7 +77,11 @@ describe('the role assignment step', () => {
   })
 
   it('assigns the role to the account the partner application already acts as', () => {
-    const decision = roleAssignment.decide(step, [], context({ accounts: { [step.user.toLowerCase()]: 'Other' } }))
+    const decision = roleAssignment.decide(
+      step,
+      [],
+      context({ accounts: { [step.user.toLowerCase()]: 'Other' } }),
+    )
     expect(decision.actions.map((a) => a.action.system === 'exchange' && a.action.params)).toEqual([
       { Role: step.role, User: 'Other' },
     ])
