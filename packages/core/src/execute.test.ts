@@ -27,7 +27,7 @@ const ownWrites = [
 function recording() {
   const calls: CmdletCall[] = []
   const exchange: ExchangePort = {
-    async invoke(call) {
+    async invoke(call: CmdletCall) {
       calls.push(call)
       return [{ Name: 'done' }]
     },
