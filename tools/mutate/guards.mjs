@@ -46,9 +46,16 @@ const guards = {
     tests: ['packages/msol/src/msol-keys.test.ts'],
   },
   'journal, lock and state files': {
-    mutate: ['packages/cli/src/lock.ts', 'packages/cli/src/files.ts'],
+    // the journal's file: assertDistinctFiles, and readJournal to writeJournal
+    mutate: [
+      'packages/cli/src/lock.ts',
+      'packages/cli/src/files.ts',
+      'packages/cli/src/commands/shared.ts:33-43',
+      'packages/cli/src/commands/shared.ts:127-179',
+    ],
     tests: [
       'packages/cli/src/files-and-lock.test.ts',
+      'packages/cli/src/commands/journal-files.test.ts',
       'packages/cli/test/files.test.ts',
       'packages/cli/test/lock-and-journal.test.ts',
     ],
