@@ -192,6 +192,15 @@ describe('executeEntraAction confirming a write', () => {
     })
   })
 
+  it('lists every kept key missing', async () => {
+    const entra = port({
+      keys: [key('keep', other), key('old', expired)],
+      write: (sent) => sent.slice(2) as KeyCredential[],
+    })
+    const error = await fails(executeEntraAction(entra.entra, addAuth))
+    expect(error.message).toContain('2 kept key(s) are not there with their bytes (keyId keep, old).')
+  })
+
   it('says how often the certificate is there when it is not there once', async () => {
     const entra = port({
       keys: [],
@@ -273,6 +282,18 @@ describe('a refusal of the minimal form too', () => {
       )
       expect(error.cause).toBe(second)
     }
+  })
+
+  it('names every expired key kept', async () => {
+    const second = formRefused('minimal refused')
+    const entra = port({
+      keys: [key('old', expired), key('older', expired), key('keep', other)],
+      write: (_sent, call) => {
+        throw call === 1 ? formRefused() : second
+      },
+    })
+    const error = await fails(executeEntraAction(entra.entra, addAuth, undefined, now))
+    expect(error.message).toContain('The keys kept include 2 expired key(s) (keyId old, older),')
   })
 
   it('is passed on as it is when it is no bad request, or no expired key was kept', async () => {
