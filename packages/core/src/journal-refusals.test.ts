@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type { Action } from './actions'
+import { certificateRef, parseCertificate } from './certificate'
 import { isTeamsOAuthError } from './errors'
 import {
   brokenLink,
@@ -25,8 +27,8 @@ import { buildRunbook } from './runbook'
 import type { Step } from './steps'
 
 const contoso: JournalOrganisation = {
-  exchange: { guid: '11111111-1111-4111-8111-111111111111', name: 'Contoso' },
-  entra: { tenantId: '22222222-2222-4222-8222-222222222222' },
+  exchange: { guid: 'abcdef11-1111-4111-8111-111111111111', name: 'Contoso' },
+  entra: { tenantId: 'abcdef22-2222-4222-8222-222222222222' },
 }
 const guid = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee'
 const step = {
@@ -69,6 +71,45 @@ function written(edit: (entry: JournalEntry, journal: Journal) => void = () => {
   return journal
 }
 
+const sfb = '00000004-0000-0ff1-ce00-000000000000'
+const auth = certificateRef(
+  parseCertificate(readFileSync(new URL('../test/fixtures/rsa.cer', import.meta.url))),
+)
+
+/** A journal as apply writes it for an Entra key added, its undo computed as apply does. */
+function entraJournal(): Journal {
+  const spec = {
+    kind: 'servicePrincipalKey' as const,
+    id: `entra.key.${sfb}`,
+    appId: sfb,
+    displayName: 'Skype for Business Online',
+  }
+  const entry: JournalEntry = {
+    seq: 1,
+    at: '2027-01-01T00:00:00.000Z',
+    step: spec.id,
+    spec,
+    title: 'key',
+    action: {
+      system: 'entra',
+      op: 'addKey',
+      appId: sfb,
+      servicePrincipalId: 'sp',
+      displayName: 'Skype for Business Online',
+      certificate: auth,
+      dropKeyIds: [],
+    },
+    before: { id: 'sp', appId: sfb, displayName: 'Skype for Business Online', keyCredentials: [] },
+    result: null,
+    undo: [],
+    hash: '',
+  }
+  entry.undo = undoOf(entry, [entry])
+  const journal = { ...emptyJournal(contoso), entries: [entry] }
+  sealJournal(journal)
+  return journal
+}
+
 const refusal = (run: () => unknown) => {
   try {
     run()
@@ -83,6 +124,43 @@ describe('checkJournal', () => {
   it('accepts a journal as apply wrote it, and an empty one without a header', () => {
     expect(refusal(() => checkJournal(written()))).toBeNull()
     expect(refusal(() => checkJournal(emptyJournal()))).toBeNull()
+  })
+
+  it('refuses as the journal’s fault, naming the entry', () => {
+    try {
+      checkJournal(written((e) => Object.assign(e, { seq: 2 })))
+    } catch (error) {
+      expect((error as { data: unknown }).data).toEqual({ field: 'journal', seq: 2 })
+    }
+    try {
+      checkJournal(written((_, j) => Object.assign(j, { organisation: null })))
+    } catch (error) {
+      expect((error as { data: unknown }).data).toEqual({ field: 'journal' })
+    }
+    expect.assertions(2)
+  })
+
+  it('names the entry that was edited, not the first', () => {
+    const edited = written((e, j) => {
+      j.entries.push({ ...structuredClone(e), seq: 2 })
+    })
+    ;(edited.entries[1] as JournalEntry).title = 'edited'
+    expect(refusal(() => checkJournal(edited))).toContain('entry 2 (edited) does not match its recorded hash')
+  })
+
+  it('refuses an entry of a step that plans no journaled action', () => {
+    const certificateStep = { kind: 'authCertificate' as const, id: 'exchange.authCertificate' }
+    expect(
+      refusal(() =>
+        checkJournal(
+          written((e) => Object.assign(e, { step: certificateStep.id, spec: certificateStep, undo: [] })),
+        ),
+      ),
+    ).toContain('records an action its step does not plan')
+  })
+
+  it('accepts an Entra change with its undo', () => {
+    expect(refusal(() => checkJournal(entraJournal()))).toBeNull()
   })
 
   it('refuses changes that name no organisation', () => {
@@ -175,6 +253,7 @@ describe('canonical', () => {
     expect(canonical({ b: 1, a: { d: [2, 1], c: null } })).toBe('{"a":{"c":null,"d":[2,1]},"b":1}')
     expect(canonical({ B: 1, a: 2, A: 3 })).toBe('{"A":3,"B":1,"a":2}')
     expect(canonical([{ b: 1, a: 2 }])).toBe('[{"a":2,"b":1}]')
+    expect(canonical({ e: 5, d: 4, c: 3, b: 2, a: 1 })).toBe('{"a":1,"b":2,"c":3,"d":4,"e":5}')
   })
 })
 
@@ -263,7 +342,11 @@ describe('isOwnStep', () => {
       authCertificate: [() => ({ id: 'exchange.other' })],
       delegatePermission: [() => ({ id: 'delegatePermission.x' })],
       servicePrincipalKey: [
-        () => ({ appId: '00000002-0000-0ff1-ce00-000000000000' }),
+        () => ({
+          appId: '00000002-0000-0ff1-ce00-000000000000',
+          id: 'entra.key.00000002-0000-0ff1-ce00-000000000000',
+          displayName: 'Office 365 Exchange Online',
+        }),
         () => ({ id: 'entra.key.x' }),
         () => ({ displayName: 'Other' }),
       ],
@@ -278,6 +361,56 @@ describe('isOwnStep', () => {
 })
 
 describe('undoOf', () => {
+  const role = {
+    kind: 'managementRole' as const,
+    id: 'managementRole.TeamsSchedulerRole',
+    name: 'TeamsSchedulerRole',
+    parent: 'UserApplication',
+    keepEntries: ['GetDelegate'],
+  }
+  const roleGuid = 'cccccccc-bbbb-4ccc-8ddd-eeeeeeeeeeee'
+  const roleEntry = (seq: number, action: Action, fields: Partial<JournalEntry> = {}): JournalEntry => ({
+    seq,
+    at: '2027-01-01T00:00:00.000Z',
+    step: role.id,
+    spec: role,
+    title: 'role',
+    action,
+    before: { role: { Name: role.name, Guid: roleGuid } },
+    result: [{ Name: role.name, Guid: roleGuid }],
+    undo: [],
+    hash: '',
+    ...fields,
+  })
+  const created = roleEntry(1, {
+    system: 'exchange',
+    cmdlet: 'New-ManagementRole',
+    params: { Name: role.name, Parent: role.parent },
+  })
+  const removed = roleEntry(2, {
+    system: 'exchange',
+    cmdlet: 'Remove-ManagementRoleEntry',
+    params: { Identity: 'TeamsSchedulerRole\\Get-Mailbox', Confirm: false },
+  })
+  const putBack = [
+    {
+      system: 'exchange',
+      cmdlet: 'Add-ManagementRoleEntry',
+      params: { Identity: 'TeamsSchedulerRole\\Get-Mailbox' },
+    },
+  ]
+
+  it('needs no undo for an entry removed from a role this run created earlier in the same step', () => {
+    expect(undoOf(removed, [created, removed])).toEqual([])
+  })
+
+  it('puts the entry back when the role was not created earlier by that step', () => {
+    expect(undoOf(removed, [removed])).toEqual(putBack)
+    expect(undoOf(removed, [{ ...created, seq: 3 }, removed])).toEqual(putBack)
+    expect(undoOf(removed, [{ ...created, step: 'managementRole.Other' }, removed])).toEqual(putBack)
+    expect(undoOf(removed, [{ ...created, notApplied: true }, removed])).toEqual(putBack)
+  })
+
   it('is nothing for a change that did not land', () => {
     const [entry] = written().entries as [JournalEntry]
     expect(undoOf(entry, [entry])).toEqual([removal(guid)])
@@ -333,6 +466,10 @@ describe('binding a journal to its organisation', () => {
     ]) {
       const error = await organisationOf(targets(config).targets).catch((e: unknown) => e)
       expect(isTeamsOAuthError(error) && error.code, JSON.stringify(config)).toBe('EXCHANGE_CMDLET_FAILED')
+      expect((error as Error).message).toBe(
+        'Get-OrganizationConfig returned no Guid and Name, so teams-oauth cannot tell which organisation this is; nothing was changed',
+      )
+      expect((error as { data: unknown }).data).toEqual({ cmdlet: 'Get-OrganizationConfig' })
     }
   })
 
@@ -348,6 +485,21 @@ describe('binding a journal to its organisation', () => {
       exchange: { guid: '33333333-3333-4333-8333-333333333333', name: 'Fabrikam' },
       entra: { tenantId: null },
     }
+    try {
+      assertJournalOf(emptyJournal(fabrikam), contoso)
+    } catch (error) {
+      expect((error as { data: unknown }).data).toEqual({
+        field: 'journal',
+        journal: fabrikam,
+        targets: contoso,
+      })
+    }
+    const upper = {
+      exchange: { ...contoso.exchange, guid: contoso.exchange.guid.toUpperCase() },
+      entra: { tenantId: contoso.entra.tenantId?.toUpperCase() ?? null },
+    }
+    expect(refusal(() => assertJournalOf(emptyJournal(upper), contoso))).toBeNull()
+    expect(refusal(() => assertJournalOf(emptyJournal(contoso), upper))).toBeNull()
     const message = refusal(() => assertJournalOf(emptyJournal(fabrikam), contoso))
     expect(message).toBe(
       `journal: it records changes to the Exchange organisation Fabrikam (${fabrikam.exchange.guid}), not to the Exchange organisation Contoso (${contoso.exchange.guid}) and the tenant ${contoso.entra.tenantId} that these targets are. Pass this organisation's own journal (--journal <file>), or a new file name to start one.`,
