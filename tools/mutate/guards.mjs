@@ -43,7 +43,7 @@ const guards = {
   },
   'MSOnline keys': {
     mutate: ['packages/msol/src/msol-keys.ts'],
-    tests: ['packages/msol/src/msol-keys.test.ts'],
+    tests: ['packages/msol/src/msol-keys.test.ts', 'packages/msol/src/msol-keys-rules.test.ts'],
   },
   'journal, lock and state files': {
     // the journal's file: assertDistinctFiles, and readJournal to writeJournal
