@@ -54,7 +54,11 @@ const guards = {
       'packages/cli/src/commands/shared.ts:127-179',
     ],
     // the unit tests: the CLI's own (test/files, test/lock-and-journal) run whole commands, too slow per mutant
-    tests: ['packages/cli/src/files-and-lock.test.ts', 'packages/cli/src/commands/journal-files.test.ts'],
+    tests: [
+      'packages/cli/src/files-and-lock.test.ts',
+      'packages/cli/src/lock-fallbacks.test.ts',
+      'packages/cli/src/commands/journal-files.test.ts',
+    ],
   },
 }
 

@@ -95,6 +95,33 @@ describe('readInputFile', () => {
     })
   })
 
+  it('names a limit of a whole MB in MB', () => {
+    const file = join(folder(), 's.json')
+    writeFileSync(file, Buffer.alloc(MB + 1))
+    expect(refusal(() => readInputFile(file, { ...spec, maxBytes: MB })).message).toContain(
+      'is larger than 1 MB;',
+    )
+  })
+
+  it.runIf(process.platform === 'linux')('refuses a file that grows past its limit while it is read', () => {
+    // /proc files say they are empty, and are not
+    expect(refusal(() => readInputFile('/proc/self/status', { ...spec, maxBytes: 16 })).message).toContain(
+      'is larger than 0.015625 kB',
+    )
+  })
+
+  it.runIf(process.platform === 'linux')('closes the file it opened, read or refused', () => {
+    const file = join(folder(), 's.json')
+    writeFileSync(file, 'x'.repeat(3 * kB))
+    const open = () => readdirSync('/proc/self/fd').length
+    const before = open()
+    for (let i = 0; i < 5; i++) {
+      readInputFile(file, { ...spec, maxBytes: MB })
+      refusal(() => readInputFile(file, spec))
+    }
+    expect(open()).toBe(before)
+  })
+
   it('refuses what is not a regular file, saying what it is', () => {
     const dir = folder()
     expect(refusal(() => readInputFile(dir, spec)).message).toBe(
@@ -130,6 +157,7 @@ describe('sameFile', () => {
     expect(sameFile(join(dir, 'new'), join(dir, '.', 'new'))).toBe(true)
     expect(sameFile(join(dir, 'new'), join(dir, 'newer'))).toBe(false)
     expect(sameFile(join(dir, 'no', 'new'), join(dir, 'no', '.', 'new'))).toBe(true)
+    expect(sameFile(join(dir, 'no', 'new'), join(dir, 'no', 'newer'))).toBe(false)
     if (!posix) return
     symlinkSync(file, join(dir, 'link'))
     expect(sameFile(file, join(dir, 'link'))).toBe(true)
@@ -191,6 +219,7 @@ describe('acquireLocks', () => {
       `state: ${state} is in use by another teams-oauth run (pid ${process.pid} on ${hostname()}, plan started ${startedAt.toISOString()}; lock ${lockFileOf(state)}); wait for it to finish, or delete ${lockFileOf(state)} if that run is gone`,
     )
     expect(error.data).toEqual({ field: 'state', lock: lockFileOf(state), holder: lockOf(state) })
+    expect(error.code).toBe('INPUT_INVALID')
     expect(existsSync(lockFileOf(journal))).toBe(false)
     first.release()
   })
@@ -237,10 +266,9 @@ describe('acquireLocks', () => {
   })
 
   it('releases only its own lock, not one another run put there since', () => {
-    const dir = folder()
-    const state = join(dir, 's.json')
-    const held = acquireLocks([{ field: 'state', file: state }], 'plan', startedAt)
     for (const change of [{ pid: 1 }, { startedAt: 'later' }, { host: 'elsewhere' }]) {
+      const state = join(folder(), 's.json')
+      const held = acquireLocks([{ field: 'state', file: state }], 'plan', startedAt)
       const theirs = { ...lockOf(state), ...change }
       writeFileSync(lockFileOf(state), JSON.stringify(theirs))
       held.release()
@@ -259,6 +287,7 @@ describe('acquireLocks', () => {
       field: 'state',
       issues: [{ field: 'state', problem: 'cannot write (ENOENT)', fix: 'a path in a writable folder' }],
     })
+    expect(error.code).toBe('INPUT_INVALID')
     writeFileSync(join(dir, 'plain'), 'x')
     expect(
       refusal(() => acquireLocks([{ field: 'state', file: join(dir, 'plain', 's.json') }], 'plan')).message,
