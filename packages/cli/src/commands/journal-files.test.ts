@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { emptyJournal, isTeamsOAuthError } from '@teams-oauth/core'
 import { describe, expect, it } from 'vitest'
-import { assertDistinctFiles, journalLimit, probeWritable, readJournal, writeJournal } from './shared'
+import {
+  assertDistinctFiles,
+  defaultJournal,
+  journalLimit,
+  probeWritable,
+  readJournal,
+  writeJournal,
+} from './shared'
 
 const posix = process.platform !== 'win32'
 const folder = () => mkdtempSync(join(tmpdir(), 'teams-oauth-journal-'))
@@ -22,6 +29,10 @@ const organisation = {
 }
 
 describe('the journal file', () => {
+  it('is teams-oauth-journal.json unless named', () => {
+    expect(defaultJournal).toBe('teams-oauth-journal.json')
+  })
+
   it('is read back as it was written, two-space JSON ending in a newline', () => {
     const file = join(folder(), 'j.json')
     const journal = emptyJournal(organisation)
