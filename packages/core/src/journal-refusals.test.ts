@@ -110,6 +110,15 @@ function entraJournal(): Journal {
   return journal
 }
 
+const dataOf = (run: () => unknown) => {
+  try {
+    run()
+  } catch (error) {
+    return (error as { data: unknown }).data
+  }
+  throw new Error('expected a refusal')
+}
+
 const refusal = (run: () => unknown) => {
   try {
     run()
@@ -268,6 +277,8 @@ describe('parseJournal', () => {
     expect(refusal(() => parseJournal(old))).toMatch(
       new RegExp(`^journal: version ${journalVersion - 1} was written by an earlier teams-oauth`),
     )
+    expect(dataOf(() => parseJournal(old))).toEqual({ field: 'journal', version: journalVersion - 1 })
+    expect(dataOf(() => parseJournal({}))).toEqual({ field: 'journal' })
     expect(refusal(() => parseJournal({ ...old, format: 'other' }))).toMatch(
       /^journal: not a teams-oauth journal/,
     )
