@@ -1,18 +1,49 @@
 import { defineConfig, mergeConfig } from 'vitest/config'
 import base from './vitest.config'
 
-// Mutation runs: the same projects, less the tests that load the built packages (the bin's start-up, what the
-// fakes' main entry loads): they run dist, never the mutated sources.
-export default mergeConfig(
-  base,
-  defineConfig({
-    test: {
-      exclude: [
-        '**/node_modules/**',
-        '**/startup.test.ts',
-        '**/main-entry-loads-no-door.test.ts',
-        '**/html-report-in-chromium.test.ts',
-      ],
-    },
-  }),
-)
+// Mutation runs: the same projects, less the tests that load the built packages (the bin's start-up, what
+// the fakes' main entry loads: they run dist, never the mutated sources) and the browser tests.
+const exclude = [
+  '**/node_modules/**',
+  '**/startup.test.ts',
+  '**/main-entry-loads-no-door.test.ts',
+  '**/*-in-chromium.test.ts',
+]
+
+// MUTATE_TESTS narrows a run to some test files, paths from the repository root separated by commas
+// (`MUTATE_TESTS=packages/core/src/key-credentials.test.ts npx stryker run --mutate ...`): on a busy
+// machine a run per file against the tests written for it finishes, where the whole suite does not.
+const only = (process.env.MUTATE_TESTS ?? '')
+  .split(',')
+  .map((path) => path.trim())
+  .filter(Boolean)
+
+const narrowed = only.length
+  ? defineConfig({
+      test: {
+        projects: ['core', 'powershell', 'fakes', 'exchange', 'graph', 'msol', 'cli']
+          .map((name) => ({
+            name,
+            include: only
+              .filter((path) => path.startsWith(`packages/${name}/`))
+              .map((path) => path.slice(`packages/${name}/`.length)),
+          }))
+          .filter((project) => project.include.length > 0)
+          .map(({ name, include }) => ({
+            extends: true,
+            test: {
+              name,
+              root: `packages/${name}`,
+              include,
+              exclude,
+              testTimeout: 30_000,
+              hookTimeout: 60_000,
+            },
+          })),
+      },
+    })
+  : defineConfig({ test: { exclude } })
+
+export default only.length
+  ? mergeConfig({ ...base, test: { ...base.test, projects: [] } }, narrowed)
+  : mergeConfig(base, narrowed)

@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+// Mutation-tests each safety guard against the tests written for it, one guard at a time, one
+// process: on a machine of two cores this finishes where `npm run mutate` over the whole tree does
+// not. `npm run mutate:guards` runs them all; `npm run mutate:guards -- journal quoting` some.
+// The goal for a guard is 100: every survivor killed, or named as equivalent where it is known.
+import { spawnSync } from 'node:child_process'
+
+const core = 'packages/core/src'
+/** guard → the files it lives in, and the tests that must kill every mutant of them */
+const guards = {
+  'key merge and null-key refusal': {
+    mutate: [`${core}/key-credentials.ts`],
+    tests: [
+      `${core}/key-credentials.test.ts`,
+      `${core}/key-credentials-rules.test.ts`,
+      `${core}/entra-actions.test.ts`,
+    ],
+  },
+  'Entra write and its read-back': {
+    mutate: [`${core}/entra-actions.ts`],
+    tests: [`${core}/entra-actions.test.ts`, `${core}/entra-actions-rules.test.ts`],
+  },
+  'read-back of unconfirmed changes': {
+    mutate: [`${core}/read-back.ts`],
+    tests: [`${core}/read-back.test.ts`],
+  },
+  'write allow-list': {
+    mutate: [`${core}/execute.ts`, `${core}/actions.ts`],
+    tests: [`${core}/execute.test.ts`, `${core}/actions.test.ts`],
+  },
+  journal: {
+    mutate: [`${core}/journal.ts`, `${core}/journal-check.ts`],
+    tests: [`${core}/journal-check.test.ts`, `${core}/journal-refusals.test.ts`],
+  },
+  'role-group rule': {
+    // decide: which assignment is enabled again, or none and one is created
+    mutate: [`${core}/steps/role-assignment.ts:38-65`],
+    tests: [`${core}/steps/role-assignment.test.ts`],
+  },
+  quoting: {
+    mutate: [`${core}/script/quote.ts`],
+    tests: [`${core}/script/quote-literals.test.ts`],
+  },
+  'MSOnline keys': {
+    mutate: ['packages/msol/src/msol-keys.ts'],
+    tests: ['packages/msol/src/msol-keys.test.ts', 'packages/msol/src/msol-keys-rules.test.ts'],
+  },
+  'journal, lock and state files': {
+    // the journal's file: assertDistinctFiles, and readJournal to writeJournal
+    mutate: [
+      'packages/cli/src/lock.ts',
+      'packages/cli/src/files.ts',
+      'packages/cli/src/commands/shared.ts:33-43',
+      'packages/cli/src/commands/shared.ts:127-179',
+    ],
+    // the unit tests: the CLI's own (test/files, test/lock-and-journal) run whole commands, too slow per mutant
+    tests: [
+      'packages/cli/src/files-and-lock.test.ts',
+      'packages/cli/src/lock-fallbacks.test.ts',
+      'packages/cli/src/commands/journal-files.test.ts',
+    ],
+  },
+}
+
+const wanted = process.argv.slice(2)
+const chosen = Object.entries(guards).filter(
+  ([name]) => wanted.length === 0 || wanted.some((w) => name.includes(w)),
+)
+if (chosen.length === 0) {
+  console.error(`no guard matches ${wanted.join(', ')}; the guards: ${Object.keys(guards).join('; ')}`)
+  process.exit(2)
+}
+let failed = 0
+for (const [name, { mutate, tests }] of chosen) {
+  console.log(`\n== ${name}`)
+  const run = spawnSync(
+    'npx',
+    [
+      'stryker',
+      'run',
+      '--mutate',
+      mutate.join(','),
+      '--concurrency',
+      '1',
+      '--reporters',
+      'clear-text,progress',
+    ],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, MUTATE_TESTS: tests.join(',') },
+      shell: process.platform === 'win32',
+    },
+  )
+  if (run.status !== 0) failed++
+}
+process.exit(failed ? 1 : 0)
