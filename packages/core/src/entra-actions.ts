@@ -145,7 +145,9 @@ export async function executeEntraAction(
       if (form === 'whole' && formRefused(error)) {
         // Graph validates the whole PATCH before applying it: nothing was written, so one retry is safe.
         form = 'minimal'
-        refusal = error.data.graphMessage ?? error.message
+        // the data comes from an adapter at run time: a graphMessage that is not text is not a message
+        const said: unknown = error.data.graphMessage
+        refusal = typeof said === 'string' ? said : error.message
         continue
       }
       throw form === 'minimal' ? refusedEvenMinimal(error, write, now) : error

@@ -476,11 +476,15 @@ describe('binding a journal to its organisation', () => {
       { Guid: contoso.exchange.guid },
     ]) {
       const error = await organisationOf(targets(config).targets).catch((e: unknown) => e)
-      expect(isTeamsOAuthError(error) && error.code, JSON.stringify(config)).toBe('EXCHANGE_CMDLET_FAILED')
+      expect(isTeamsOAuthError(error) && error.code, JSON.stringify(config)).toBe('EXCHANGE_OUTPUT_INVALID')
       expect((error as Error).message).toBe(
         'Get-OrganizationConfig returned no Guid and Name, so teams-oauth cannot tell which organisation this is; nothing was changed',
       )
-      expect((error as { data: unknown }).data).toEqual({ cmdlet: 'Get-OrganizationConfig' })
+      const missing = config && typeof config.Guid === 'string' && config.Guid !== '' ? 'Name' : 'Guid'
+      expect((error as { data: unknown }).data).toMatchObject({
+        cmdlet: 'Get-OrganizationConfig',
+        property: missing,
+      })
     }
   })
 
