@@ -211,7 +211,9 @@ export function parseOptions<C extends CommandName>(command: C, raw: Raw): Optio
 export type TargetOptions = OptionsOf<'doctor'> &
   Partial<Pick<OptionsOf<'apply'> & OptionsOf<'rollback'>, 'journal' | 'whatIf' | 'yes'>>
 
-const targetDeclarations = { ...commandOptions.doctor, ...commandOptions.rollback }
+// every target option, the domain among them optional: rollback names none (the journal says what to undo)
+const { required: _domainRequired, ...domain } = commandOptions.doctor.domain
+const targetDeclarations = { ...commandOptions.doctor, ...commandOptions.rollback, domain }
 /** Adds no default: each command's own schema gave its own (plan has no --journal to default). */
 const targetSchema = schemaOf(targetDeclarations, [], { defaults: false })
 
