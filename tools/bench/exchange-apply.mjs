@@ -29,6 +29,9 @@ if (!executable) {
 /**
  * Wraps a port so every call it makes is recorded in order, as PowerShell lines. Calls that failed
  * (plan's reads of what does not exist yet) are recorded inside try/catch, as a script would.
+ * Each line hands its result back on stdout (Out-Result, defined by the script), because the
+ * session hands every result back to its caller: a script that dropped them ($null = ...) would
+ * skip the converting and the writing that the session cannot skip.
  */
 function recording(port, lines) {
   return {
@@ -36,19 +39,23 @@ function recording(port, lines) {
       const line = psCall(call.cmdlet, call.params)
       try {
         const result = await port.invoke(call)
-        lines.push(`$null = ${line}`)
+        lines.push(`Out-Result (${line})`)
         return result
       } catch (error) {
-        lines.push(`try { $null = ${line} } catch { }`)
+        lines.push(`try { Out-Result (${line}) } catch { Out-Result $_.Exception.Message }`)
         throw error
       }
     },
     async exportCertificate(thumbprint) {
-      lines.push(`$null = (Get-ExchangeCertificate -Thumbprint ${quote(thumbprint)}).RawData`)
+      lines.push(
+        `Out-Result ([Convert]::ToBase64String((Get-ExchangeCertificate -Thumbprint ${quote(thumbprint)}).RawData))`,
+      )
       return port.exportCertificate(thumbprint)
     },
     async hasParameter(cmdlet, parameter) {
-      lines.push(`$null = (Get-Command -Name ${quote(cmdlet)}).Parameters.ContainsKey(${quote(parameter)})`)
+      lines.push(
+        `Out-Result (Get-Command -Name ${quote(cmdlet)}).Parameters.ContainsKey(${quote(parameter)})`,
+      )
       return port.hasParameter(cmdlet, parameter)
     },
   }
@@ -89,21 +96,30 @@ async function asOnePlainScript(lines) {
   const text = [
     "$ErrorActionPreference = 'Stop'",
     `Import-Module -Name ${quote(door.modulePath)} -ArgumentList ${quote(door.url)}`,
+    // each result as one line of JSON: the objects with their properties, lists as arrays (-Depth 2)
+    'function Out-Result($Value) { [Console]::Out.WriteLine((ConvertTo-Json -InputObject @($Value) -Depth 2 -Compress -WarningAction SilentlyContinue)) }',
     ...lines,
   ].join('\n')
   await writeFile(script, text, 'utf8')
   const began = performance.now()
+  let answers = 0
   const code = await new Promise((resolve, reject) => {
     const child = spawn(executable, ['-NoProfile', '-NonInteractive', '-File', script], {
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    child.stdout.setEncoding('utf8')
+    child.stdout.on('data', (text) => {
+      for (const char of text) if (char === '\n') answers += 1
     })
     child.on('error', reject)
-    child.on('exit', resolve)
+    child.on('close', resolve)
   })
   const ms = performance.now() - began
   await door.close()
   await rm(folder, { recursive: true, force: true })
   if (code !== 0) throw new Error(`the plain script failed (exit ${code})`)
+  if (answers !== lines.length)
+    throw new Error(`the plain script answered ${answers} of ${lines.length} calls`)
   return { ms, processes: 1, changes: exchangeChanges(tenant) }
 }
 

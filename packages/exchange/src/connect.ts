@@ -10,11 +10,11 @@ import {
 import { exchangeCmdletError, isExchangeNotFound } from '@teams-oauth/core/adapter'
 import {
   createPowerShellSession,
+  type Parameters,
   type PowerShellScript,
   type PowerShellSession,
   secret,
 } from '@teams-oauth/powershell'
-import { plainCmdletScript } from './plain-output'
 import {
   hasParameterScript,
   localCertificateScript,
@@ -84,16 +84,15 @@ export async function connectExchange(options: ConnectExchangeOptions): Promise<
     session,
     async invoke(call: CmdletCall, read?: ReadOptions): Promise<CmdletObject[]> {
       try {
-        const output = await session.run({
-          script: plainCmdletScript,
-          // the debug log redacts only top-level names: parameters holding a password go whole as a secret
-          params: {
-            Command: call.cmdlet,
-            Parameters: Object.keys(call.params).some((name) => /password/i.test(name))
-              ? secret(call.params)
-              : call.params,
-            ...(read?.select ? { Select: read.select } : {}),
-          },
+        // The host hands back each object in the plain form core's schemas describe
+        // (packages/core/src/exchange-objects.ts), converted once: a remote session's Deserialized
+        // enum is its name, an ADObjectId, ServerVersion or SmtpAddress the string Exchange prints,
+        // a multi-valued property an array (or null), a date ISO 8601 UTC.
+        const output = await session.invoke({
+          command: call.cmdlet,
+          params: redacted(call.params),
+          enumNames: true,
+          ...(read?.select ? { select: read.select } : {}),
         })
         return output.filter((item): item is CmdletObject => typeof item === 'object' && item !== null)
       } catch (error) {
@@ -163,6 +162,14 @@ function setupFor(options: ConnectExchangeOptions): { label: string; script: Pow
         },
       }
   }
+}
+
+/** The debug log redacts only names it knows: every value whose parameter speaks of a password goes as a secret. */
+function redacted(params: CmdletCall['params']): Parameters {
+  const out: Parameters = {}
+  for (const [name, value] of Object.entries(params))
+    out[name] = /password/i.test(name) ? secret(value) : value
+  return out
 }
 
 /** A failed cmdlet in Exchange's words; anything else (timeout, crash) stays the session's error. */

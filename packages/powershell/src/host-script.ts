@@ -23,6 +23,9 @@ $InformationPreference = 'SilentlyContinue'
 $global:MaximumHistoryCount = 1
 # Fixed scripts compiled once, by the id the session gave them with their text (their first call).
 $global:__TeamsOAuthScripts = [System.Collections.Generic.Dictionary[int, ScriptBlock]]::new()
+# Commands looked up once (Get-Command costs as much as a small call), by name as the caller wrote it.
+$global:__TeamsOAuthEnumNames = $false
+$global:__TeamsOAuthCommands = [System.Collections.Generic.Dictionary[string, hashtable]]::new([StringComparer]::OrdinalIgnoreCase)
 [Console]::OutputEncoding = [System.Text.UTF8Encoding]::new($false)
 $global:OutputEncoding = [System.Text.UTF8Encoding]::new($false)
 if ($null -ne (Get-Variable -Name PSStyle -ErrorAction SilentlyContinue)) { $PSStyle.OutputRendering = 'PlainText' }
@@ -116,6 +119,9 @@ function global:ConvertTo-TeamsOAuthValue($Value, [int]$Depth) {
   if ($Value -is [byte[]]) { return [Convert]::ToBase64String($Value) }
   if ($Value -is [int] -or $Value -is [long] -or $Value -is [double] -or $Value -is [decimal] -or $Value -is [single] -or
       $Value -is [byte] -or $Value -is [int16] -or $Value -is [uint16] -or $Value -is [uint32] -or $Value -is [uint64] -or $Value -is [sbyte]) {
+    # an enum from a remote session (Import-PSSession, Import-Clixml) is its number; the name when
+    # the call asks for it, as for a live enum
+    if ($global:__TeamsOAuthEnumNames -and $Value.PSObject.TypeNames -contains 'Deserialized.System.Enum') { return $Value.ToString() }
     return $Value.PSObject.BaseObject
   }
   if ($Value -is [char] -or $Value -is [guid] -or $Value -is [timespan] -or $Value -is [uri] -or $Value -is [System.Security.SecureString]) {
@@ -218,9 +224,14 @@ function global:Invoke-TeamsOAuthRequest($Request) {
     return ,@(& $block @params)
   }
   $name = [string]$Request['command']
-  $command = Get-Command -Name $name -CommandType Cmdlet, Function, Alias -ErrorAction Stop
-  if ($command.Parameters.ContainsKey('ErrorAction')) { $params['ErrorAction'] = 'Stop' }
-  return ,@(& $command @params)
+  $found = $null
+  if (-not $global:__TeamsOAuthCommands.TryGetValue($name, [ref]$found)) {
+    $command = Get-Command -Name $name -CommandType Cmdlet, Function, Alias -ErrorAction Stop
+    $found = @{ Command = $command; TakesErrorAction = $command.Parameters.ContainsKey('ErrorAction') }
+    $global:__TeamsOAuthCommands[$name] = $found
+  }
+  if ($found.TakesErrorAction) { $params['ErrorAction'] = 'Stop' }
+  return ,@(& $found.Command @params)
 }
 
 function global:__TeamsOAuthCall([string]$Payload) {
@@ -230,6 +241,7 @@ function global:__TeamsOAuthCall([string]$Payload) {
     $request = ConvertFrom-TeamsOAuthPayload $Payload
     $marker = [string]$request['marker']
     $output = Invoke-TeamsOAuthRequest $request
+    $global:__TeamsOAuthEnumNames = $request['enumNames'] -eq $true
     $values = [System.Collections.Generic.List[object]]::new()
     foreach ($item in $output) { $values.Add((ConvertTo-TeamsOAuthOutput $item $request['select'])) }
     $envelope = [ordered]@{ ok = $true; value = [object[]]$values.ToArray() }

@@ -13,6 +13,8 @@ export interface PowerShellCall {
   params?: Parameters
   /** Only these properties of each output object (Select-Object style). */
   select?: string[]
+  /** A remote session's (Deserialized) enums by name, as live enums are; by default their number, as handed over. */
+  enumNames?: boolean
   timeoutMs?: number
 }
 
@@ -168,7 +170,7 @@ export function createPowerShellSession(options: PowerShellSessionOptions = {}):
   const call = async (
     what: string,
     fields: { command: string } | { script: string },
-    input: { params?: Parameters; select?: string[]; timeoutMs?: number },
+    input: { params?: Parameters; select?: string[]; enumNames?: boolean; timeoutMs?: number },
   ): Promise<unknown[]> => {
     const params = toWire(input.params)
     return serialise(async () => {
@@ -183,7 +185,7 @@ export function createPowerShellSession(options: PowerShellSessionOptions = {}):
       const envelope = await request(
         target.process,
         '__TeamsOAuthCall',
-        { ...body, params, select: input.select ?? null },
+        { ...body, params, select: input.select ?? null, enumNames: input.enumNames === true },
         input.timeoutMs ?? options.timeoutMs ?? defaultTimeoutMs,
       ).catch((error: unknown) => {
         // a process that failed this way is stopped; with it goes what it compiled
