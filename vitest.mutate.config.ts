@@ -18,6 +18,11 @@ const only = (process.env.MUTATE_TESTS ?? '')
   .map((path) => path.trim())
   .filter(Boolean)
 
+// MUTATE_SHARE_MODULES=1 imports each module once per run instead of once per test file. Only for a run
+// with --ignoreStatic: a static mutant is activated when its module loads, so with shared modules it
+// would never be, and would survive falsely.
+const shareModules = process.env.MUTATE_SHARE_MODULES === '1'
+
 const narrowed = only.length
   ? defineConfig({
       test: {
@@ -38,6 +43,7 @@ const narrowed = only.length
               exclude,
               testTimeout: 30_000,
               hookTimeout: 60_000,
+              ...(shareModules ? { isolate: false } : {}),
             },
           })),
       },
