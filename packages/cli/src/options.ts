@@ -108,14 +108,22 @@ const stateOfFake = (fakes: { exchange: string[]; entra?: string }): Rule => ({
   fix: `use it with ${listed([...fakes.exchange.map((f) => `--exchange ${f}`), ...(fakes.entra ? [`--entra ${fakes.entra}`] : [])])}, or leave it out`,
 })
 const stateOfTargets = stateOfFake({ exchange: ['fake', 'fake-pwsh'], entra: 'fake' })
+/** --graph-url is where Microsoft Graph is; MSOnline does not go through it, so it would be ignored. */
+const graphUrlOfGraph: Rule = {
+  field: 'graphUrl',
+  holds: (o) => !given(o.graphUrl) || o.entra !== 'msol',
+  problem: 'is where Microsoft Graph is, and --entra msol does not use Graph',
+  fix: 'leave it out with --entra msol, or use --entra graph',
+}
+const targetRules = [stateOfTargets, graphUrlOfGraph]
 
 /** The rules between each command's options. */
 const rules: Record<CommandName, Rule[]> = {
   demo: [],
-  plan: [...delegatePair, certificatePair, stateOfTargets],
-  apply: [...delegatePair, certificatePair, stateOfTargets],
-  verify: [...delegatePair, certificatePair, stateOfTargets],
-  doctor: [...delegatePair, certificatePair, stateOfTargets],
+  plan: [...delegatePair, certificatePair, ...targetRules],
+  apply: [...delegatePair, certificatePair, ...targetRules],
+  verify: [...delegatePair, certificatePair, ...targetRules],
+  doctor: [...delegatePair, certificatePair, ...targetRules],
   delegates: [
     {
       field: 'jsonl',
@@ -125,8 +133,8 @@ const rules: Record<CommandName, Rule[]> = {
     },
     stateOfFake({ exchange: ['fake', 'fake-pwsh'] }),
   ],
-  script: [],
-  rollback: [stateOfTargets],
+  script: [graphUrlOfGraph],
+  rollback: targetRules,
 }
 
 /** The zod schema of options declared so: each option's own check, its default, and what is required. */

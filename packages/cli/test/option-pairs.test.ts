@@ -61,6 +61,42 @@ describe('options that go together', () => {
     )
   })
 
+  it.each(['plan', 'apply', 'verify', 'doctor', 'rollback'])(
+    '%s: --graph-url with --entra msol exits 2 naming both, before connecting to any target',
+    async (command) => {
+      const args =
+        command === 'rollback'
+          ? ['rollback', '--journal', '<state>', '--exchange', 'fake', '--yes']
+          : [
+              command,
+              '--exchange',
+              'fake',
+              '--domain',
+              'contoso.com',
+              ...(command === 'apply' ? ['--yes'] : []),
+            ]
+      await refused(
+        [...args, '--entra', 'msol', '--graph-url', 'https://graph.microsoft.us/v1.0'],
+        ['--graph-url', '--entra msol'],
+      )
+    },
+  )
+
+  it('script: --graph-url with --entra msol exits 2 naming both', async () => {
+    await refused(
+      [
+        'script',
+        '--domain',
+        'contoso.com',
+        '--entra',
+        'msol',
+        '--graph-url',
+        'https://graph.microsoft.us/v1.0',
+      ],
+      ['--graph-url', '--entra msol'],
+    )
+  })
+
   it('delegates: --json with --jsonl exits 2 naming both', async () => {
     await refused(['delegates', '--exchange', 'fake', '--json', '--jsonl'], ['--json', '--jsonl'])
   })
