@@ -48,8 +48,10 @@ const run = spawnSync(
     '--ignoreStatic',
     '--concurrency',
     concurrency,
+    // half an hour: on a busy (or paused) machine a slow run must not count as a kill by timeout; a
+    // mutant that loops forever is stopped sooner by Stryker's count of hits
     '--timeoutMS',
-    '180000',
+    '1800000',
     '--reporters',
     'clear-text,progress,json,html,event-recorder',
   ],

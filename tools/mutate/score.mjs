@@ -2,13 +2,15 @@
 // Prints the mutation score per package and per file from a Stryker report, and lists the survivors:
 // `node tools/mutate/score.mjs [reports/mutation/mutation.json]`. Given the folder of a run's
 // `event-recorder` reporter instead (`reports/mutation/events`), it scores the mutants tested so far,
-// so a long run can be read while it goes on.
+// so a long run can be read while it goes on. Given several reports of runs over the same sources
+// (a whole run, then a run of some files against more tests), a mutant counts as killed when any run
+// killed it: it is the same mutant (same file, place, mutator and replacement), and some test kills it.
 // Score: killed (timeouts included) over every mutant that ran or had no test, as Stryker counts it.
 // Ignored mutants (a run with --ignoreStatic) and those that did not compile are counted apart.
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 
-const source = process.argv[2] ?? 'reports/mutation/mutation.json'
+const sources = process.argv.slice(2).filter((arg) => !arg.startsWith('--'))
 const listSurvivors = !process.argv.includes('--no-survivors')
 
 function readMutants(path) {
@@ -44,7 +46,23 @@ const line = (name, t) =>
   (t.ignored ? `  (${t.ignored} ignored)` : '') +
   (t.invalid ? `  (${t.invalid} did not compile or crashed)` : '')
 
-const mutants = readMutants(source)
+const rank = (status) => (detected.has(status) ? 3 : undetected.has(status) ? 2 : status === 'Ignored' ? 1 : 0)
+const identity = (m) =>
+  [m.file, m.location.start.line, m.location.start.column, m.location.end.line, m.location.end.column, m.mutatorName, m.replacement].join('|')
+/** Each mutant once, with the best of its results over the runs: killed over survived over ignored. */
+function union(runs) {
+  const best = new Map()
+  for (const mutant of runs.flat()) {
+    const key = identity(mutant)
+    const known = best.get(key)
+    if (!known || rank(mutant.status) > rank(known.status)) best.set(key, mutant)
+  }
+  return [...best.values()]
+}
+
+const mutants = union(
+  (sources.length ? sources : ['reports/mutation/mutation.json']).map((source) => readMutants(source)),
+)
 const byKey = (key) => {
   const groups = new Map()
   for (const mutant of mutants) {
