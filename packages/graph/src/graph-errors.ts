@@ -1,4 +1,5 @@
 import { TeamsOAuthError } from '@teams-oauth/core'
+import { parseJson } from './json'
 
 const permissionHint =
   'teams-oauth needs the Microsoft Graph permission Application.ReadWrite.All: delegated, signed in as a user ' +
@@ -13,22 +14,16 @@ export interface GraphErrorBody {
 }
 
 export function readGraphErrorBody(text: string): GraphErrorBody {
-  try {
-    const parsed = JSON.parse(text) as { error?: Record<string, unknown> }
-    const error = parsed?.error
-    if (error && typeof error === 'object') {
-      const inner = (error.innerError ?? error.innererror) as Record<string, unknown> | undefined
-      return {
-        code: typeof error.code === 'string' ? error.code : null,
-        message: typeof error.message === 'string' ? error.message : null,
-        innerRequestId: typeof inner?.['request-id'] === 'string' ? (inner['request-id'] as string) : null,
-      }
-    }
-  } catch {
-    // not JSON: fall through
+  const error = (parseJson(text) as { error?: Record<string, unknown> } | null | undefined)?.error
+  const inner = (error?.innerError ?? error?.innererror) as Record<string, unknown> | undefined
+  return {
+    code: textOf(error?.code),
+    message: textOf(error?.message),
+    innerRequestId: textOf(inner?.['request-id']),
   }
-  return { code: null, message: null, innerRequestId: null }
 }
+
+const textOf = (value: unknown): string | null => (typeof value === 'string' ? value : null)
 
 export interface GraphFailure {
   method: string
