@@ -75,6 +75,13 @@ describe("Graph's request id, for a support case", () => {
     expect(error).toMatchObject({ data: { requestId: 'echoed' } })
   })
 
+  it('is null, and so are the code and message, for an answer without a body', async () => {
+    const { error } = await failed(empty(500))
+    expect(error).toMatchObject({
+      data: { status: 500, graphCode: null, graphMessage: null, requestId: null },
+    })
+  })
+
   it('is null when Graph gives none', async () => {
     const { error, event } = await failed(graphError(500, 'X', 'y'))
     expect(error).toMatchObject({ data: { requestId: null } })
@@ -120,6 +127,14 @@ describe('retries', () => {
     expect((error as Error).message).toContain(
       'after 2 attempt(s) in 2 s (limits: 2 attempts, 120 s). Graph asked to wait 2 s more. Nothing more was sent',
     )
+  })
+
+  it('end with null for what Graph said when a throttled answer has no body', async () => {
+    const { entra } = scriptedEntra([empty(429)], { retry: { maxAttempts: 1 } })
+    await expect(entra.getServicePrincipal(appId)).rejects.toMatchObject({
+      code: 'GRAPH_THROTTLED',
+      data: { status: 429, graphCode: null, graphMessage: null },
+    })
   })
 
   it('wait as long as the time limit allows, and no longer', async () => {

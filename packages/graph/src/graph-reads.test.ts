@@ -62,6 +62,15 @@ describe('getServicePrincipal', () => {
   })
 })
 
+describe("the tenant's id", () => {
+  it('is the tid claim of a JWT access token, with no request sent', async () => {
+    const claims = Buffer.from(JSON.stringify({ tid: tenantId })).toString('base64url')
+    const { entra, sent } = scriptedEntra([], { tokenProvider: async () => `e30.${claims}.sig` })
+    await expect(entra.tenantId?.()).resolves.toBe(tenantId)
+    expect(sent).toHaveLength(0)
+  })
+})
+
 describe("the tenant's id, asked of Graph when the token does not name it", () => {
   const opaque = { tokenProvider: async () => 'an-opaque-token' }
 

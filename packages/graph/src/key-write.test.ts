@@ -222,6 +222,7 @@ describe('a key write refused before anything is sent', () => {
     const run = scriptedEntra([])
     await expect(run.entra.setKeyCredentials(id as string, keys)).rejects.toMatchObject({
       code: 'INPUT_INVALID',
+      message: 'A service principal id is required.',
       data: { field: 'servicePrincipalId' },
     })
     expect(run.sent).toHaveLength(0)
