@@ -123,7 +123,7 @@ export function graphEntra(options: GraphEntraOptions): GraphEntra {
       }
       assertKeyValues(keys)
       const url = `${apiRoot}/servicePrincipals/${encodeURIComponent(servicePrincipalId)}`
-      // PATCH replaces the whole collection: every key kept is sent with its value, the new ones with them.
+      // PATCH replaces the whole collection: the keys kept go with the new ones, each with its value.
       const body = { keyCredentials: keys }
 
       if ((await patch(url, body)) === 'sent') return

@@ -147,6 +147,16 @@ describe('retries', () => {
     expect(sent).toHaveLength(3)
   })
 
+  it('really wait when no sleep is given', async () => {
+    const { entra } = scriptedEntra(
+      [graphError(429, 'TooManyRequests', 'Slow down.', { 'retry-after': '0.05' }), json(200, sp)],
+      { sleep: undefined },
+    )
+    const started = performance.now()
+    await entra.getServicePrincipal(appId)
+    expect(performance.now() - started).toBeGreaterThanOrEqual(40)
+  })
+
   it('send a request at least once, whatever the limits', async () => {
     const { entra, sent } = scriptedEntra([graphError(429, 'TooManyRequests', 'Slow down.')], {
       retry: { maxAttempts: 0, maxTotalMs: -5000 },
