@@ -56,11 +56,11 @@ export function graphEntra(options: GraphEntraOptions): GraphEntra {
     return servicePrincipal
   }
 
-  /** 'sent' when Graph answered 2xx; 'unknown' when the connection dropped or a gateway timed out. */
-  async function patch(url: string, body: unknown): Promise<'sent' | 'unknown'> {
+  /** true when Graph answered 2xx; false when its answer was lost (the connection dropped, a gateway timed out). */
+  async function patch(url: string, body: unknown): Promise<boolean> {
     const answer = await send('PATCH', url, body)
-    if (answer.kind === 'dropped') return 'unknown'
-    if (answer.status === 502 || answer.status === 504) return 'unknown'
+    if (answer.kind === 'dropped') return false
+    if (answer.status === 502 || answer.status === 504) return false
     if (answer.status === 400) {
       const said = readGraphErrorBody(answer.text)
       const refusal = keyFormRefusal(said)
@@ -82,7 +82,7 @@ export function graphEntra(options: GraphEntraOptions): GraphEntra {
       }
     }
     if (statusClass(answer.status) !== 2) throw failure('PATCH', url, answer)
-    return 'sent'
+    return true
   }
 
   return {
@@ -126,10 +126,10 @@ export function graphEntra(options: GraphEntraOptions): GraphEntra {
       // PATCH replaces the whole collection: the keys kept go with the new ones, each with its value.
       const body = { keyCredentials: keys }
 
-      if ((await patch(url, body)) === 'sent') return
+      if (await patch(url, body)) return
       // The write may or may not have landed: look before sending it again (the engine confirms the result).
       if (isExactly((await readById(servicePrincipalId)).keyCredentials, keys)) return
-      if ((await patch(url, body)) === 'sent') return
+      if (await patch(url, body)) return
       if (!isExactly((await readById(servicePrincipalId)).keyCredentials, keys)) {
         throw new TeamsOAuthError(
           'GRAPH_REQUEST_FAILED',

@@ -145,7 +145,9 @@ describe('graphResponseError', () => {
     expect(forbidden.code).toBe('GRAPH_FORBIDDEN')
     expect(forbidden.message).toContain('Microsoft Graph refused the request: GET')
     expect(forbidden.message).toContain('(request-id r-9)')
-    expect(forbidden.message).toContain('Cloud Application Administrator')
+    expect(forbidden.message).toMatch(
+      / teams-oauth needs the Microsoft Graph permission Application\.ReadWrite\.All: delegated, signed in as a user holding the Application Administrator or Cloud Application Administrator role, or as an application permission granted with admin consent\.$/,
+    )
     expect(forbidden.data).toMatchObject({ status: 403, graphCode: 'InternalServerError' })
   })
 })

@@ -86,15 +86,20 @@ export function graphRedirectError(redirect: {
   status: number
   location: string | null
 }): TeamsOAuthError {
-  let host: string | null = null
-  try {
-    host = redirect.location === null ? null : new URL(redirect.location, redirect.url).host
-  } catch {
-    host = null
-  }
+  const host = hostOf(redirect.location, redirect.url)
   return new TeamsOAuthError(
     'GRAPH_REDIRECTED',
     `Microsoft Graph answered ${redirect.method} ${redirect.url} with a redirect (${redirect.status}) to ${host ?? 'an unreadable location'}; teams-oauth never follows redirects, so nothing was read from there or written. Check the Graph URL (--graph-url) and any proxy between this machine and Graph.`,
     { method: redirect.method, url: redirect.url, status: redirect.status, locationHost: host },
   )
+}
+
+/** The host a Location header points to, relative ones resolved against the URL asked; null when there is none or it is unreadable. */
+function hostOf(location: string | null, base: string): string | null {
+  if (location === null) return null
+  try {
+    return new URL(location, base).host
+  } catch {
+    return null
+  }
 }

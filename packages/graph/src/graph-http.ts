@@ -108,7 +108,8 @@ export function graphHttp(options: GraphEntraOptions) {
       const response = await doFetch(url, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        // undefined for a read: JSON.stringify(undefined) is undefined
+        body: JSON.stringify(body),
         // A redirect is never followed: another host's answer must not be taken for Graph's.
         redirect: 'manual',
         signal: AbortSignal.timeout(requestTimeoutMs),

@@ -52,7 +52,13 @@ describe('getServicePrincipal', () => {
     const { entra } = scriptedEntra([graphError(500, 'InternalServerError', 'Broke.')])
     await expect(entra.getServicePrincipal(appId)).rejects.toMatchObject({
       code: 'GRAPH_REQUEST_FAILED',
-      data: { status: 500, graphCode: 'InternalServerError', graphMessage: 'Broke.' },
+      data: {
+        method: 'GET',
+        url: readUrl,
+        status: 500,
+        graphCode: 'InternalServerError',
+        graphMessage: 'Broke.',
+      },
     })
   })
 
@@ -107,7 +113,7 @@ describe("the tenant's id, asked of Graph when the token does not name it", () =
     )
     await expect(entra.tenantId?.()).rejects.toMatchObject({
       code: 'GRAPH_FORBIDDEN',
-      data: { url: organizationUrl, graphCode: 'Authorization_RequestDenied' },
+      data: { method: 'GET', url: organizationUrl, graphCode: 'Authorization_RequestDenied' },
     })
   })
 })

@@ -209,7 +209,7 @@ describe('a key write Graph refuses', () => {
   ])('with %i is not a key form refusal, whatever the message says', async (status, code) => {
     const message = `Update to existing credential with KeyId '${kept.keyId}' is not allowed.`
     const { error, requests } = await write([graphError(status, 'Request_BadRequest', message)])
-    expect(error).toMatchObject({ code, data: { status } })
+    expect(error).toMatchObject({ code, data: { method: 'PATCH', url: patchUrl, status } })
     expect(requests).toHaveLength(1)
   })
 })

@@ -8,6 +8,7 @@ describe('parseRetryAfter', () => {
 
   it('reads fractional seconds and ignores surrounding spaces', () => {
     expect(parseRetryAfter('1.5')).toBe(1500)
+    expect(parseRetryAfter('1.25')).toBe(1250)
     expect(parseRetryAfter(' 7 ')).toBe(7000)
   })
 
