@@ -7,7 +7,7 @@ export interface SentRequest {
   headers: Headers
   /** The body as sent: JSON text, or undefined. */
   body: string | undefined
-  redirect: RequestRedirect | undefined
+  redirect: RequestInit['redirect']
   signal: AbortSignal | null | undefined
 }
 
