@@ -136,6 +136,15 @@ describe('a key write whose answer is lost', () => {
     expect(requests).toHaveLength(2)
   })
 
+  it('fails with what Graph said, without sending again, when the read-back fails', async () => {
+    const { error, requests } = await write([dropped(), graphError(500, 'InternalServerError', 'Broke.')])
+    expect(error).toMatchObject({
+      code: 'GRAPH_REQUEST_FAILED',
+      data: { method: 'GET', url: readBackUrl, status: 500, graphCode: 'InternalServerError' },
+    })
+    expect(requests).toHaveLength(2)
+  })
+
   it('fails without sending again when the read-back is not a service principal', async () => {
     const { error, requests } = await write([
       dropped(),
