@@ -211,6 +211,16 @@ describe('a key write Graph refuses', () => {
     expect(error?.message).toMatch(/answered 400\. Graph said: Invalid value specified/)
   })
 
+  it('with a 400 about something else as a failed request, not a key form refusal', async () => {
+    const { error } = await write([
+      graphError(400, 'Request_BadRequest', 'Key credential value is not a valid certificate.'),
+    ])
+    expect(error).toMatchObject({
+      code: 'GRAPH_REQUEST_FAILED',
+      data: { method: 'PATCH', url: patchUrl, status: 400, graphCode: 'Request_BadRequest' },
+    })
+  })
+
   it.each([
     [403, 'GRAPH_FORBIDDEN'],
     [409, 'GRAPH_REQUEST_FAILED'],
