@@ -41,6 +41,16 @@ const guards = {
     mutate: [`${core}/script/quote.ts`],
     tests: [`${core}/script/quote-literals.test.ts`],
   },
+  'Graph key write': {
+    // graphEntra: the reads, the PATCH of keyCredentials and the read-back of a write whose answer
+    // was lost (setKeyCredentials, with its null-key refusal), and which 400 refuses a key form
+    mutate: [
+      'packages/graph/src/graph-entra.ts:39-86',
+      'packages/graph/src/graph-entra.ts:118-140',
+      'packages/graph/src/graph-errors.ts:72-80',
+    ],
+    tests: ['packages/graph/src/key-write.test.ts', 'packages/graph/src/graph-errors.test.ts'],
+  },
   'MSOnline keys': {
     mutate: ['packages/msol/src/msol-keys.ts'],
     tests: ['packages/msol/src/msol-keys.test.ts', 'packages/msol/src/msol-keys-rules.test.ts'],

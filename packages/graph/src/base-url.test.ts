@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { graphApiRoot } from './base-url'
+import { graphApiRoot, graphHosts } from './base-url'
 
 describe('graphApiRoot', () => {
   it('defaults to the public cloud and appends /v1.0', () => {
@@ -43,5 +43,16 @@ describe('graphCloud', () => {
       resource: 'https://microsoftgraph.chinacloudapi.cn',
       authorityHost: 'https://login.chinacloudapi.cn',
     })
+  })
+})
+
+describe('graphHosts', () => {
+  it('are the Graph hosts of the public cloud and the national clouds', () => {
+    expect(graphHosts).toEqual([
+      'graph.microsoft.com',
+      'graph.microsoft.us',
+      'dod-graph.microsoft.us',
+      'microsoftgraph.chinacloudapi.cn',
+    ])
   })
 })

@@ -1,13 +1,9 @@
-import {
-  type EntraPort,
-  type KeyCredentialWrite,
-  type ServicePrincipal,
-  TeamsOAuthError,
-} from '@teams-oauth/core'
+import { type EntraPort, type ServicePrincipal, TeamsOAuthError } from '@teams-oauth/core'
 import { assertKeyValues, isExactly, servicePrincipalSchema } from '@teams-oauth/core/adapter'
 import { graphApiRoot } from './base-url'
 import { keyFormRefusal, readGraphErrorBody } from './graph-errors'
-import { type GraphEntraOptions, graphHttp } from './graph-http'
+import { type GraphEntraOptions, graphHttp, statusClass } from './graph-http'
+import { parseJson } from './json'
 
 export type { GraphEntraOptions, GraphRequestEvent, GraphRetryOptions } from './graph-http'
 
@@ -22,16 +18,10 @@ const select = '$select=id,appId,displayName,keyCredentials'
 /** Entra over Microsoft Graph REST: one-object reads with `$select`, one PATCH; redirects are never followed. */
 export function graphEntra(options: GraphEntraOptions): GraphEntra {
   const apiRoot = graphApiRoot(options.baseUrl)
-  const { send, exhausted, failure, redact, token } = graphHttp(options)
+  const { send, failure, redact, token } = graphHttp(options)
 
   function parseServicePrincipal(url: string, text: string): ServicePrincipal {
-    let json: unknown
-    try {
-      json = JSON.parse(text)
-    } catch {
-      json = undefined
-    }
-    const parsed = servicePrincipalSchema.safeParse(json)
+    const parsed = servicePrincipalSchema.safeParse(parseJson(text))
     if (!parsed.success) {
       throw new TeamsOAuthError(
         'GRAPH_REQUEST_FAILED',
@@ -47,10 +37,9 @@ export function graphEntra(options: GraphEntraOptions): GraphEntra {
   }
 
   async function read(url: string): Promise<ServicePrincipal | null> {
-    const answer = await send('GET', url, undefined, true)
-    if (answer.kind === 'dropped') throw exhausted('GET', url, answer, answer.attempts, 0, null)
+    const answer = await send('GET', url)
     if (answer.status === 404) return null
-    if (answer.status < 200 || answer.status > 299) throw failure('GET', url, answer)
+    if (statusClass(answer.status) !== 2) throw failure('GET', url, answer)
     return parseServicePrincipal(url, answer.text)
   }
 
@@ -67,11 +56,11 @@ export function graphEntra(options: GraphEntraOptions): GraphEntra {
     return servicePrincipal
   }
 
-  /** 'sent' when Graph answered 2xx; 'unknown' when the connection dropped or a gateway timed out. */
-  async function patch(url: string, body: unknown): Promise<'sent' | 'unknown'> {
-    const answer = await send('PATCH', url, body, false)
-    if (answer.kind === 'dropped') return 'unknown'
-    if (answer.status === 502 || answer.status === 504) return 'unknown'
+  /** true when Graph answered 2xx; false when its answer was lost (the connection dropped, a gateway timed out). */
+  async function patch(url: string, body: unknown): Promise<boolean> {
+    const answer = await send('PATCH', url, body)
+    if (answer.kind === 'dropped') return false
+    if (answer.status === 502 || answer.status === 504) return false
     if (answer.status === 400) {
       const said = readGraphErrorBody(answer.text)
       const refusal = keyFormRefusal(said)
@@ -92,8 +81,8 @@ export function graphEntra(options: GraphEntraOptions): GraphEntra {
         )
       }
     }
-    if (answer.status < 200 || answer.status > 299) throw failure('PATCH', url, answer)
-    return 'sent'
+    if (statusClass(answer.status) !== 2) throw failure('PATCH', url, answer)
+    return true
   }
 
   return {
@@ -104,9 +93,8 @@ export function graphEntra(options: GraphEntraOptions): GraphEntra {
       const fromToken = tenantIdOfToken(await token())
       if (fromToken) return fromToken
       const url = `${apiRoot}/organization?$select=id`
-      const answer = await send('GET', url, undefined, true)
-      if (answer.kind === 'dropped') throw exhausted('GET', url, answer, answer.attempts, 0, null)
-      if (answer.status < 200 || answer.status > 299) throw failure('GET', url, answer)
+      const answer = await send('GET', url)
+      if (statusClass(answer.status) !== 2) throw failure('GET', url, answer)
       const id = organizationId(answer.text)
       if (!id)
         throw new TeamsOAuthError(
@@ -135,12 +123,13 @@ export function graphEntra(options: GraphEntraOptions): GraphEntra {
       }
       assertKeyValues(keys)
       const url = `${apiRoot}/servicePrincipals/${encodeURIComponent(servicePrincipalId)}`
-      const body = { keyCredentials: keys.map(wireKey) }
+      // PATCH replaces the whole collection: the keys kept go with the new ones, each with its value.
+      const body = { keyCredentials: keys }
 
-      if ((await patch(url, body)) === 'sent') return
+      if (await patch(url, body)) return
       // The write may or may not have landed: look before sending it again (the engine confirms the result).
       if (isExactly((await readById(servicePrincipalId)).keyCredentials, keys)) return
-      if ((await patch(url, body)) === 'sent') return
+      if (await patch(url, body)) return
       if (!isExactly((await readById(servicePrincipalId)).keyCredentials, keys)) {
         throw new TeamsOAuthError(
           'GRAPH_REQUEST_FAILED',
@@ -155,26 +144,18 @@ export function graphEntra(options: GraphEntraOptions): GraphEntra {
 /** The `tid` claim of a JWT access token; null for an opaque token or one without it. Never logs the token. */
 export function tenantIdOfToken(accessToken: string): string | null {
   const parts = accessToken.split('.')
-  if (parts.length !== 3 || !parts[1]) return null
-  try {
-    const claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as { tid?: unknown }
-    return typeof claims.tid === 'string' && guidPattern.test(claims.tid) ? claims.tid.toLowerCase() : null
-  } catch {
-    return null
-  }
+  if (parts.length !== 3) return null
+  const claims = parseJson(Buffer.from(parts[1] as string, 'base64url').toString('utf8')) as
+    | { tid?: unknown }
+    | null
+    | undefined
+  return guidOf(claims?.tid)
 }
 
-function organizationId(text: string): string | null {
-  try {
-    const id = (JSON.parse(text) as { value?: { id?: unknown }[] }).value?.[0]?.id
-    return typeof id === 'string' && guidPattern.test(id) ? id.toLowerCase() : null
-  } catch {
-    return null
-  }
-}
+/** The id in Graph's answer to GET /organization: `{"value":[{"id":"…"}]}`. */
+const organizationId = (text: string): string | null =>
+  guidOf((parseJson(text) as { value?: { id?: unknown }[] } | null | undefined)?.value?.[0]?.id)
 
-function wireKey(key: KeyCredentialWrite): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
-  for (const [name, value] of Object.entries(key)) if (value !== undefined) out[name] = value
-  return out
-}
+/** A GUID in lowercase; null for anything else. */
+const guidOf = (value: unknown): string | null =>
+  typeof value === 'string' && guidPattern.test(value) ? value.toLowerCase() : null

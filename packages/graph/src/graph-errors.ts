@@ -1,4 +1,5 @@
 import { TeamsOAuthError } from '@teams-oauth/core'
+import { parseJson } from './json'
 
 const permissionHint =
   'teams-oauth needs the Microsoft Graph permission Application.ReadWrite.All: delegated, signed in as a user ' +
@@ -13,22 +14,16 @@ export interface GraphErrorBody {
 }
 
 export function readGraphErrorBody(text: string): GraphErrorBody {
-  try {
-    const parsed = JSON.parse(text) as { error?: Record<string, unknown> }
-    const error = parsed?.error
-    if (error && typeof error === 'object') {
-      const inner = (error.innerError ?? error.innererror) as Record<string, unknown> | undefined
-      return {
-        code: typeof error.code === 'string' ? error.code : null,
-        message: typeof error.message === 'string' ? error.message : null,
-        innerRequestId: typeof inner?.['request-id'] === 'string' ? (inner['request-id'] as string) : null,
-      }
-    }
-  } catch {
-    // not JSON: fall through
+  const error = (parseJson(text) as { error?: Record<string, unknown> } | null | undefined)?.error
+  const inner = (error?.innerError ?? error?.innererror) as Record<string, unknown> | undefined
+  return {
+    code: textOf(error?.code),
+    message: textOf(error?.message),
+    innerRequestId: textOf(inner?.['request-id']),
   }
-  return { code: null, message: null, innerRequestId: null }
 }
+
+const textOf = (value: unknown): string | null => (typeof value === 'string' ? value : null)
 
 export interface GraphFailure {
   method: string
@@ -91,15 +86,20 @@ export function graphRedirectError(redirect: {
   status: number
   location: string | null
 }): TeamsOAuthError {
-  let host: string | null = null
-  try {
-    host = redirect.location === null ? null : new URL(redirect.location, redirect.url).host
-  } catch {
-    host = null
-  }
+  const host = hostOf(redirect.location, redirect.url)
   return new TeamsOAuthError(
     'GRAPH_REDIRECTED',
     `Microsoft Graph answered ${redirect.method} ${redirect.url} with a redirect (${redirect.status}) to ${host ?? 'an unreadable location'}; teams-oauth never follows redirects, so nothing was read from there or written. Check the Graph URL (--graph-url) and any proxy between this machine and Graph.`,
     { method: redirect.method, url: redirect.url, status: redirect.status, locationHost: host },
   )
+}
+
+/** The host a Location header points to, relative ones resolved against the URL asked; null when there is none or it is unreadable. */
+function hostOf(location: string | null, base: string): string | null {
+  if (location === null) return null
+  try {
+    return new URL(location, base).host
+  } catch {
+    return null
+  }
 }

@@ -39,9 +39,17 @@ export interface GraphEntraOptions {
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
-export type GraphAnswer =
-  | { kind: 'response'; status: number; text: string; headers: Headers; requestId: string | null }
-  | { kind: 'dropped'; reason: string }
+export type GraphResponse = {
+  kind: 'response'
+  status: number
+  text: string
+  headers: Headers
+  requestId: string | null
+}
+export type GraphAnswer = GraphResponse | { kind: 'dropped'; reason: string }
+
+/** The class of an HTTP status: 2 for success, 3 for a redirect, 4 and 5 for errors. */
+export const statusClass = (status: number): number => Math.floor(status / 100)
 
 /** One Graph client: the token before every request, retries of 429/503 within a budget, redirects refused, errors typed. */
 export function graphHttp(options: GraphEntraOptions) {
@@ -54,7 +62,7 @@ export function graphHttp(options: GraphEntraOptions) {
 
   const redact = (text: string): string => {
     let out = text
-    for (const token of tokens) if (token) out = out.split(token).join('[redacted]')
+    for (const token of tokens) out = out.split(token).join('[redacted]')
     return out
   }
 
@@ -100,7 +108,8 @@ export function graphHttp(options: GraphEntraOptions) {
       const response = await doFetch(url, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        // undefined for a read: JSON.stringify(undefined) is undefined
+        body: JSON.stringify(body),
         // A redirect is never followed: another host's answer must not be taken for Graph's.
         redirect: 'manual',
         signal: AbortSignal.timeout(requestTimeoutMs),
@@ -141,20 +150,23 @@ export function graphHttp(options: GraphEntraOptions) {
 
   /**
    * Sends a request, waiting out 429 and 503 (Retry-After, else exponential backoff) within the
-   * attempt and time budget. A dropped connection is retried only when `retryDropped` (reads);
-   * for a write it is returned to the caller, who re-reads and decides.
+   * attempt and time budget. A read is also sent again after a dropped connection or a gateway's
+   * 502/504, so it resolves to an answer of Graph or throws; for a write those are returned to the
+   * caller, who re-reads and decides.
    */
+  function send(method: 'GET', url: string): Promise<GraphResponse & { attempts: number }>
+  function send(method: 'PATCH', url: string, body: unknown): Promise<GraphAnswer & { attempts: number }>
   async function send(
     method: 'GET' | 'PATCH',
     url: string,
-    body: unknown,
-    retryDropped: boolean,
+    body?: unknown,
   ): Promise<GraphAnswer & { attempts: number }> {
+    const read = method === 'GET'
     const started = Date.now()
     let slept = 0
     for (let attempt = 1; ; attempt++) {
       const { answer, durationMs } = await sendOnce(method, url, body)
-      if (answer.kind === 'response' && answer.status >= 300 && answer.status < 400) {
+      if (answer.kind === 'response' && statusClass(answer.status) === 3) {
         report(method, url, attempt, answer, durationMs)
         throw graphRedirectError({
           method,
@@ -164,9 +176,8 @@ export function graphHttp(options: GraphEntraOptions) {
         })
       }
       const throttled = answer.kind === 'response' && (answer.status === 429 || answer.status === 503)
-      const gateway =
-        answer.kind === 'response' && method === 'GET' && (answer.status === 502 || answer.status === 504)
-      const dropped = answer.kind === 'dropped' && retryDropped
+      const gateway = answer.kind === 'response' && read && (answer.status === 502 || answer.status === 504)
+      const dropped = answer.kind === 'dropped' && read
       if (!throttled && !gateway && !dropped) {
         report(method, url, attempt, answer, durationMs)
         return { ...answer, attempts: attempt }
@@ -223,11 +234,7 @@ export function graphHttp(options: GraphEntraOptions) {
     return failure(method, url, answer)
   }
 
-  function failure(
-    method: string,
-    url: string,
-    answer: Extract<GraphAnswer, { kind: 'response' }>,
-  ): TeamsOAuthError {
+  function failure(method: string, url: string, answer: GraphResponse): TeamsOAuthError {
     const said = readGraphErrorBody(answer.text)
     return graphResponseError({
       method,
@@ -239,5 +246,5 @@ export function graphHttp(options: GraphEntraOptions) {
     })
   }
 
-  return { send, exhausted, failure, redact, token }
+  return { send, failure, redact, token }
 }

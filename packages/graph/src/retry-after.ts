@@ -5,7 +5,6 @@
 export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | null {
   if (value === null || value === undefined) return null
   const text = value.trim()
-  if (text === '') return null
   if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000)
   const date = Date.parse(text)
   if (Number.isNaN(date)) return null
