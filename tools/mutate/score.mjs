@@ -46,9 +46,18 @@ const line = (name, t) =>
   (t.ignored ? `  (${t.ignored} ignored)` : '') +
   (t.invalid ? `  (${t.invalid} did not compile or crashed)` : '')
 
-const rank = (status) => (detected.has(status) ? 3 : undetected.has(status) ? 2 : status === 'Ignored' ? 1 : 0)
+const rank = (status) =>
+  detected.has(status) ? 3 : undetected.has(status) ? 2 : status === 'Ignored' ? 1 : 0
 const identity = (m) =>
-  [m.file, m.location.start.line, m.location.start.column, m.location.end.line, m.location.end.column, m.mutatorName, m.replacement].join('|')
+  [
+    m.file,
+    m.location.start.line,
+    m.location.start.column,
+    m.location.end.line,
+    m.location.end.column,
+    m.mutatorName,
+    m.replacement,
+  ].join('|')
 /** Each mutant once, with the best of its results over the runs: killed over survived over ignored. */
 function union(runs) {
   const best = new Map()
