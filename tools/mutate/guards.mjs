@@ -30,7 +30,11 @@ const guards = {
   },
   journal: {
     mutate: [`${core}/journal.ts`, `${core}/journal-check.ts`],
-    tests: [`${core}/journal-check.test.ts`, `${core}/journal-refusals.test.ts`],
+    tests: [
+      `${core}/journal-check.test.ts`,
+      `${core}/journal-refusals.test.ts`,
+      `${core}/journal-seal.test.ts`,
+    ],
   },
   'role-group rule': {
     // decide: which assignment is enabled again, or none and one is created
