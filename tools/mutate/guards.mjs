@@ -4,8 +4,23 @@
 // not. `npm run mutate:guards` runs them all; `npm run mutate:guards -- journal quoting` some.
 // The goal for a guard is 100: every survivor killed, or named as equivalent where it is known.
 import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 
 const core = 'packages/core/src'
+/**
+ * Part of a file as Stryker's `file:from-to`: from the line that starts with `first` to the end of the
+ * declaration that starts with `last` (the line before the next blank one). Found by name at each run,
+ * so the range follows the code as lines move.
+ */
+function part(file, first, last = first) {
+  const lines = readFileSync(file, 'utf8').split('\n')
+  const start = lines.findIndex((line) => line.startsWith(first))
+  let end = lines.findIndex((line, index) => index >= start && line.startsWith(last))
+  if (start < 0 || end < 0) throw new Error(`${file} has no ${first}${last === first ? '' : ` … ${last}`}`)
+  while (end + 1 < lines.length && lines[end + 1].trim() !== '') end++
+  return `${file}:${start + 1}-${end + 1}`
+}
+const shared = 'packages/cli/src/commands/shared.ts'
 /** guard → the files it lives in, and the tests that must kill every mutant of them */
 const guards = {
   'key merge and null-key refusal': {
@@ -54,8 +69,8 @@ const guards = {
     mutate: [
       'packages/cli/src/lock.ts',
       'packages/cli/src/files.ts',
-      'packages/cli/src/commands/shared.ts:33-43',
-      'packages/cli/src/commands/shared.ts:127-179',
+      part(shared, 'export function assertDistinctFiles'),
+      part(shared, 'export function readJournal', 'export const writeJournal'),
     ],
     // the unit tests: the CLI's own (test/files, test/lock-and-journal) run whole commands, too slow per mutant
     tests: [
