@@ -75,7 +75,7 @@ const guards = {
     // the unit tests: the CLI's own (test/files, test/lock-and-journal) run whole commands, too slow per mutant
     tests: [
       'packages/cli/src/files-and-lock.test.ts',
-      'packages/cli/src/files-atomic.test.ts',
+      'packages/cli/src/files-system-answers.test.ts',
       'packages/cli/src/lock-fallbacks.test.ts',
       'packages/cli/src/commands/journal-files.test.ts',
     ],
