@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Mutation-tests each safety guard against the tests written for it, one guard at a time, one
 // process: on a machine of two cores this finishes where `npm run mutate` over the whole tree does
-// not. `npm run mutate:guards` runs them all; `npm run mutate:guards -- journal quoting` some.
+// not. `npm run mutate:guards` runs them all; `npm run mutate:guards -- journal quoting` some (a word
+// names a guard, or picks every guard whose name holds it).
 // The goal for a guard is 100: every survivor killed, or named as equivalent where it is known.
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -83,8 +84,10 @@ const guards = {
 }
 
 const wanted = process.argv.slice(2)
+// a word picks the guard of that very name, else every guard whose name holds it
+const picks = (w, name) => (w in guards ? name === w : name.includes(w))
 const chosen = Object.entries(guards).filter(
-  ([name]) => wanted.length === 0 || wanted.some((w) => name.includes(w)),
+  ([name]) => wanted.length === 0 || wanted.some((w) => picks(w, name)),
 )
 if (chosen.length === 0) {
   console.error(`no guard matches ${wanted.join(', ')}; the guards: ${Object.keys(guards).join('; ')}`)
