@@ -21,6 +21,14 @@ function part(file, first, last = first) {
   while (end + 1 < lines.length && lines[end + 1].trim() !== '') end++
   return `${file}:${start + 1}-${end + 1}`
 }
+/** Part of a file from the line that starts with `first` to the line before the next that starts with `next`. */
+function until(file, first, next) {
+  const lines = readFileSync(file, 'utf8').split('\n')
+  const start = lines.findIndex((line) => line.startsWith(first))
+  const end = lines.findIndex((line, index) => index > start && line.startsWith(next))
+  if (start < 0 || end < 0) throw new Error(`${file} has no ${first} … ${next}`)
+  return `${file}:${start + 1}-${end}`
+}
 const shared = 'packages/cli/src/commands/shared.ts'
 /** guard → the files it lives in, and the tests that must kill every mutant of them */
 const guards = {
@@ -54,12 +62,12 @@ const guards = {
   },
   'role-group rule': {
     // decide: which assignment is enabled again, or none and one is created
-    mutate: [`${core}/steps/role-assignment.ts:38-65`],
+    mutate: [until(`${core}/steps/role-assignment.ts`, '  decide(', '  print(')],
     tests: [`${core}/steps/role-assignment.test.ts`],
   },
   quoting: {
     mutate: [`${core}/script/quote.ts`],
-    tests: [`${core}/script/quote-literals.test.ts`],
+    tests: [`${core}/script/quote-literals.test.ts`, `${core}/script/quote-escapes.test.ts`],
   },
   'MSOnline keys': {
     mutate: ['packages/msol/src/msol-keys.ts'],
