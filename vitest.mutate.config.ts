@@ -1,4 +1,5 @@
 import { defineConfig, mergeConfig } from 'vitest/config'
+import { UnloadableFileFails } from './tools/mutate/unloadable-file-fails'
 import base from './vitest.config'
 
 // Mutation runs: the same projects, less the tests that load the built packages (the bin's start-up, what
@@ -50,6 +51,12 @@ const narrowed = only.length
     })
   : defineConfig({ test: { exclude } })
 
-export default only.length
-  ? mergeConfig({ ...base, test: { ...base.test, projects: [] } }, narrowed)
-  : mergeConfig(base, narrowed)
+// a test file that cannot load counts as a failed test (see UnloadableFileFails)
+const reporting = defineConfig({ test: { reporters: ['default', new UnloadableFileFails()] } })
+
+export default mergeConfig(
+  only.length
+    ? mergeConfig({ ...base, test: { ...base.test, projects: [] } }, narrowed)
+    : mergeConfig(base, narrowed),
+  reporting,
+)

@@ -1,11 +1,35 @@
 #!/usr/bin/env node
 // Mutation-tests each safety guard against the tests written for it, one guard at a time, one
 // process: on a machine of two cores this finishes where `npm run mutate` over the whole tree does
-// not. `npm run mutate:guards` runs them all; `npm run mutate:guards -- journal quoting` some.
+// not. `npm run mutate:guards` runs them all; `npm run mutate:guards -- journal quoting` some (a word
+// names a guard, or picks every guard whose name holds it).
 // The goal for a guard is 100: every survivor killed, or named as equivalent where it is known.
 import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 
 const core = 'packages/core/src'
+/**
+ * Part of a file as Stryker's `file:from-to`: from the line that starts with `first` to the end of the
+ * declaration that starts with `last` (the line before the next blank one). Found by name at each run,
+ * so the range follows the code as lines move.
+ */
+function part(file, first, last = first) {
+  const lines = readFileSync(file, 'utf8').split('\n')
+  const start = lines.findIndex((line) => line.startsWith(first))
+  let end = lines.findIndex((line, index) => index >= start && line.startsWith(last))
+  if (start < 0 || end < 0) throw new Error(`${file} has no ${first}${last === first ? '' : ` … ${last}`}`)
+  while (end + 1 < lines.length && lines[end + 1].trim() !== '') end++
+  return `${file}:${start + 1}-${end + 1}`
+}
+/** Part of a file from the line that starts with `first` to the line before the next that starts with `next`. */
+function until(file, first, next) {
+  const lines = readFileSync(file, 'utf8').split('\n')
+  const start = lines.findIndex((line) => line.startsWith(first))
+  const end = lines.findIndex((line, index) => index > start && line.startsWith(next))
+  if (start < 0 || end < 0) throw new Error(`${file} has no ${first} … ${next}`)
+  return `${file}:${start + 1}-${end}`
+}
+const shared = 'packages/cli/src/commands/shared.ts'
 /** guard → the files it lives in, and the tests that must kill every mutant of them */
 const guards = {
   'key merge and null-key refusal': {
@@ -30,16 +54,20 @@ const guards = {
   },
   journal: {
     mutate: [`${core}/journal.ts`, `${core}/journal-check.ts`],
-    tests: [`${core}/journal-check.test.ts`, `${core}/journal-refusals.test.ts`],
+    tests: [
+      `${core}/journal-check.test.ts`,
+      `${core}/journal-refusals.test.ts`,
+      `${core}/journal-seal.test.ts`,
+    ],
   },
   'role-group rule': {
     // decide: which assignment is enabled again, or none and one is created
-    mutate: [`${core}/steps/role-assignment.ts:38-65`],
+    mutate: [until(`${core}/steps/role-assignment.ts`, '  decide(', '  print(')],
     tests: [`${core}/steps/role-assignment.test.ts`],
   },
   quoting: {
     mutate: [`${core}/script/quote.ts`],
-    tests: [`${core}/script/quote-literals.test.ts`],
+    tests: [`${core}/script/quote-literals.test.ts`, `${core}/script/quote-escapes.test.ts`],
   },
   'Graph key write': {
     // graphEntra: the reads, the PATCH of keyCredentials and the read-back of a write whose answer
@@ -60,12 +88,13 @@ const guards = {
     mutate: [
       'packages/cli/src/lock.ts',
       'packages/cli/src/files.ts',
-      'packages/cli/src/commands/shared.ts:33-43',
-      'packages/cli/src/commands/shared.ts:127-179',
+      part(shared, 'export function assertDistinctFiles'),
+      part(shared, 'export function readJournal', 'export const writeJournal'),
     ],
     // the unit tests: the CLI's own (test/files, test/lock-and-journal) run whole commands, too slow per mutant
     tests: [
       'packages/cli/src/files-and-lock.test.ts',
+      'packages/cli/src/files-system-answers.test.ts',
       'packages/cli/src/lock-fallbacks.test.ts',
       'packages/cli/src/commands/journal-files.test.ts',
     ],
@@ -73,8 +102,10 @@ const guards = {
 }
 
 const wanted = process.argv.slice(2)
+// a word picks the guard of that very name, else every guard whose name holds it
+const picks = (w, name) => (w in guards ? name === w : name.includes(w))
 const chosen = Object.entries(guards).filter(
-  ([name]) => wanted.length === 0 || wanted.some((w) => name.includes(w)),
+  ([name]) => wanted.length === 0 || wanted.some((w) => picks(w, name)),
 )
 if (chosen.length === 0) {
   console.error(`no guard matches ${wanted.join(', ')}; the guards: ${Object.keys(guards).join('; ')}`)

@@ -33,7 +33,7 @@ export function writeFileAtomic(file: string, text: string, mode = 0o600, sync =
   const fd = openSync(temporary, 'wx', mode)
   let open = true
   try {
-    const bytes = Buffer.from(text, 'utf8')
+    const bytes = Buffer.from(text)
     let written = 0
     while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written)
     if (sync) fsyncSync(fd)

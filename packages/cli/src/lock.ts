@@ -36,12 +36,13 @@ const holderOf = (record: LockRecord) =>
   `pid ${record.pid} on ${record.host}, ${record.command} started ${record.startedAt}`
 
 function readLock(path: string): LockRecord | null {
+  let value: unknown = null
   try {
-    const parsed = lockSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')))
-    return parsed.success ? parsed.data : null
-  } catch {
-    return null
-  }
+    // Stryker disable next-line StringLiteral: JSON.parse reads the Buffer given without an encoding as UTF-8 too
+    value = JSON.parse(readFileSync(path, 'utf8'))
+  } catch {}
+  // gone, unreadable, not JSON or not a lock: a holder it cannot name
+  return lockSchema.safeParse(value).data ?? null
 }
 
 /** Creates the lock file whole or not at all: written aside, then hard-linked into place (fails if it exists). */
@@ -98,7 +99,7 @@ export function acquireLocks(
   command: string,
   now = new Date(),
 ): HeldLocks {
-  const held: string[] = []
+  const held = new Set<string>()
   const notes: string[] = []
   const mine: LockRecord = {
     format: 'teams-oauth-lock',
@@ -109,7 +110,7 @@ export function acquireLocks(
   }
   const text = `${JSON.stringify(mine)}\n`
   const release = () => {
-    for (const path of held.splice(0)) {
+    for (const path of held) {
       const record = readLock(path)
       if (
         record &&
@@ -121,6 +122,7 @@ export function acquireLocks(
           unlinkSync(path)
         } catch {}
     }
+    held.clear()
   }
   const unique = files.filter((f, i) => files.findIndex((g) => sameFile(g.file, f.file)) === i)
   try {
@@ -156,7 +158,7 @@ export function acquireLocks(
           )
         }
       }
-      held.push(path)
+      held.add(path)
     }
   } catch (error) {
     release()

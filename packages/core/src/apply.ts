@@ -34,7 +34,7 @@ export async function apply(
   options: ApplyOptions = {},
 ): Promise<ApplyResult> {
   const now = options.now ?? new Date()
-  const context = contextFor(planned.runbook, targets, now)
+  const context = contextFor(planned.runbook.input, targets, now)
   const journal = options.journal ?? emptyJournal()
   assertNotBlocked(planned)
   // refused before the first change: an edited journal, or one of another organisation or tenant

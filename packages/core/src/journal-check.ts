@@ -29,7 +29,7 @@ const ownApplications: readonly [string, string, boolean][] = [
 export function isOwnStep(step: Step): boolean {
   switch (step.kind) {
     case 'mailUser': {
-      const domain = step.externalEmailAddress.split('@')[1] ?? ''
+      const domain = step.externalEmailAddress.slice(step.externalEmailAddress.indexOf('@') + 1)
       return (
         account(step.name) &&
         step.id === `mailUser.${step.name}` &&
@@ -114,8 +114,10 @@ export function checkJournal(journal: Journal): void {
       throw refused(entry, 'names a step teams-oauth does not make')
     if (!(kind.fits?.(entry.spec, entry.action, entry.before) ?? false))
       throw refused(entry, 'records an action its step does not plan')
-    const unknown = entry.undo.find((a) => a.system === 'exchange' && !exchangeWriteCmdlets.has(a.cmdlet))
-    if (unknown || canonical(undoOf(entry, journal.entries)) !== canonical(entry.undo))
+    for (const undo of entry.undo)
+      if (undo.system === 'exchange' && !exchangeWriteCmdlets.has(undo.cmdlet))
+        throw refused(entry, `undoes its change with ${undo.cmdlet}, a cmdlet teams-oauth never runs`)
+    if (canonical(undoOf(entry, journal.entries)) !== canonical(entry.undo))
       throw refused(entry, 'does not undo its change the way teams-oauth would')
   }
 }

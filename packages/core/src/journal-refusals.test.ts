@@ -210,15 +210,25 @@ describe('checkJournal', () => {
     )
   })
 
-  it('refuses an undo that is not its change’s: another object, another cmdlet, none at all', () => {
+  it('refuses an undo that is not its change’s: another object, another of its cmdlets, none at all', () => {
     for (const undo of [
       [removal('ffffffff-bbbb-4ccc-8ddd-eeeeeeeeeeee')],
-      [{ ...removal(guid), cmdlet: 'Remove-Mailbox' }],
-      [{ ...removal(guid), cmdlet: 'Remove-Mailbox' }, removal(guid)],
+      [{ ...removal(guid), cmdlet: 'Set-MailUser' }],
+      [removal(guid), removal(guid)],
       [],
     ])
       expect(refusal(() => checkJournal(written((e) => Object.assign(e, { undo }))))).toContain(
         'does not undo its change the way teams-oauth would',
+      )
+  })
+
+  it('refuses an undo by a cmdlet outside the write allow-list, wherever it stands, naming it', () => {
+    for (const undo of [
+      [{ ...removal(guid), cmdlet: 'Remove-Mailbox' }],
+      [removal(guid), { ...removal(guid), cmdlet: 'Remove-Mailbox' }],
+    ])
+      expect(refusal(() => checkJournal(written((e) => Object.assign(e, { undo }))))).toBe(
+        'journal: entry 1 (mail user TeamsScheduler) undoes its change with Remove-Mailbox, a cmdlet teams-oauth never runs; the file was changed after apply wrote it. Nothing was rolled back.',
       )
   })
 })
@@ -418,6 +428,7 @@ describe('undoOf', () => {
   it('puts the entry back when the role was not created earlier by that step', () => {
     expect(undoOf(removed, [removed])).toEqual(putBack)
     expect(undoOf(removed, [{ ...created, seq: 3 }, removed])).toEqual(putBack)
+    expect(undoOf(removed, [{ ...created, seq: 2 }, removed])).toEqual(putBack)
     expect(undoOf(removed, [{ ...created, step: 'managementRole.Other' }, removed])).toEqual(putBack)
     expect(undoOf(removed, [{ ...created, notApplied: true }, removed])).toEqual(putBack)
   })
@@ -481,9 +492,16 @@ describe('binding a journal to its organisation', () => {
         'Get-OrganizationConfig returned no Guid and Name, so teams-oauth cannot tell which organisation this is; nothing was changed',
       )
       const missing = config && typeof config.Guid === 'string' && config.Guid !== '' ? 'Name' : 'Guid'
-      expect((error as { data: unknown }).data).toMatchObject({
+      expect((error as { data: unknown }).data).toEqual({
         cmdlet: 'Get-OrganizationConfig',
         property: missing,
+        issues: [
+          {
+            field: `Get-OrganizationConfig.${missing}`,
+            problem: `${missing} is missing`,
+            fix: 'the Exchange port must return Get-OrganizationConfig with its Guid and Name as strings',
+          },
+        ],
       })
     }
   })

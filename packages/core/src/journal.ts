@@ -59,7 +59,10 @@ export const canonical = (value: unknown): string =>
   JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v)
       ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+          // sort's own order: by UTF-16 code units, the same on every machine
+          Object.keys(v)
+            .sort()
+            .map((key) => [key, (v as Record<string, unknown>)[key]]),
         )
       : v,
   )

@@ -237,9 +237,13 @@ describe('kept keys', () => {
     expect(minimalKey(key()).displayName).toBeNull()
   })
 
-  it('are every key but the ones named to drop, and none when no key is named', () => {
-    const merge = mergeKeyCredentials([key({ key: other.der, keyId: 'x' })], rsa)
-    expect(merge.kind === 'add' && merge.kept.map((k) => k.keyId)).toEqual(['x'])
-    expect(merge.kind === 'add' && merge.dropped).toEqual([])
+  it('are every key but the ones named to drop, and every key when none is named', () => {
+    const existing = [key({ key: other.der, keyId: 'x' }), key({ key: other.der, keyId: 'y' })]
+    const none = mergeKeyCredentials(existing, rsa, [])
+    expect(none.kind === 'add' && none.kept.map((k) => k.keyId)).toEqual(['x', 'y'])
+    expect(none.kind === 'add' && none.dropped).toEqual([])
+    const one = mergeKeyCredentials(existing, rsa, ['y'])
+    expect(one.kind === 'add' && one.kept.map((k) => k.keyId)).toEqual(['x'])
+    expect(one.kind === 'add' && one.dropped).toEqual(['y'])
   })
 })

@@ -120,12 +120,12 @@ describe('mergeKeyCredentials', () => {
       key: null,
       customKeyIdentifier: Buffer.from(newCertificate.thumbprint, 'hex').toString('base64'),
     }
-    expect(mergeKeyCredentials([byHash], newCertificate).kind).toBe('present')
-    expect(mergeKeyCredentials([byId], newCertificate).kind).toBe('present')
+    expect(mergeKeyCredentials([byHash], newCertificate, []).kind).toBe('present')
+    expect(mergeKeyCredentials([byId], newCertificate, []).kind).toBe('present')
   })
 
   it('sends the new key as an AsymmetricX509Cert Verify key with the certificate dates', () => {
-    const merge = mergeKeyCredentials([], newCertificate)
+    const merge = mergeKeyCredentials([], newCertificate, [])
     if (merge.kind !== 'add') throw new Error('expected an add')
     expect(merge.keys('whole')).toMatchObject([
       {

@@ -53,38 +53,37 @@ export function sameKey(sent: KeyCredentialWrite, found: KeyCredential): boolean
   return identifierHex(found.customKeyIdentifier) === keyThumbprint(sent.key)
 }
 
-/** The collection read back is exactly the one sent (each sent key found once, nothing else). */
-export function isExactly(found: readonly KeyCredential[], sent: readonly KeyCredentialWrite[]): boolean {
-  if (found.length !== sent.length) return false
-  const unmatched = [...found]
-  for (const key of sent) {
-    const index = unmatched.findIndex((candidate) => sameKey(key, candidate))
+/** Each of `a` pairs with its own one of `b` by `same`, and none of `b` is left over. */
+function pairsUp<A, B>(a: readonly A[], b: readonly B[], same: (x: A, y: B) => boolean): boolean {
+  if (a.length !== b.length) return false
+  const unmatched = [...b]
+  for (const x of a) {
+    const index = unmatched.findIndex((y) => same(x, y))
     if (index < 0) return false
     unmatched.splice(index, 1)
   }
   return true
 }
 
-/** Two reads of a collection hold the same keys with the same properties (the order aside). */
-export function sameCollection(a: readonly KeyCredential[], b: readonly KeyCredential[]): boolean {
-  const canonical = (keys: readonly KeyCredential[]) =>
-    keys
-      .map((k) =>
-        JSON.stringify([
-          k.keyId.toLowerCase(),
-          k.type,
-          k.usage,
-          k.key === null ? null : Buffer.from(k.key, 'base64').toString('base64'),
-          k.displayName ?? null,
-          identifierHex(k.customKeyIdentifier) ?? k.customKeyIdentifier ?? null,
-          k.startDateTime ? new Date(k.startDateTime).getTime() : null,
-          k.endDateTime ? new Date(k.endDateTime).getTime() : null,
-        ]),
-      )
-      .sort()
-      .join('\n')
-  return canonical(a) === canonical(b)
-}
+/** The collection read back is exactly the one sent (each sent key found once, nothing else). */
+export const isExactly = (found: readonly KeyCredential[], sent: readonly KeyCredentialWrite[]): boolean =>
+  pairsUp(sent, found, sameKey)
+
+/** A key's properties but its keyId, each in one form: base64 re-wrapped, identifier as hex, dates as instants. */
+const properties = (k: KeyCredential): string =>
+  JSON.stringify([
+    k.type,
+    k.usage,
+    k.key === null ? null : Buffer.from(k.key, 'base64').toString('base64'),
+    k.displayName ?? null,
+    identifierHex(k.customKeyIdentifier) ?? k.customKeyIdentifier ?? null,
+    k.startDateTime ? new Date(k.startDateTime).getTime() : null,
+    k.endDateTime ? new Date(k.endDateTime).getTime() : null,
+  ])
+
+/** Two reads of a collection hold the same keys with the same properties (the order, and keyIds' case, aside). */
+export const sameCollection = (a: readonly KeyCredential[], b: readonly KeyCredential[]): boolean =>
+  pairsUp(a, b, (x, y) => x.keyId.toLowerCase() === y.keyId.toLowerCase() && properties(x) === properties(y))
 
 export const isExpired = (key: KeyCredential, now: Date): boolean =>
   key.endDateTime != null && new Date(key.endDateTime).getTime() <= now.getTime()
@@ -170,7 +169,7 @@ export type KeyMerge =
 export function mergeKeyCredentials(
   existing: readonly KeyCredential[],
   certificate: CertificateRef,
-  dropKeyIds: readonly string[] = [],
+  dropKeyIds: readonly string[],
 ): KeyMerge {
   const present = existing.find((key) => keyMatches(key, certificate.thumbprint))
   if (present) return { kind: 'present', keyId: present.keyId }

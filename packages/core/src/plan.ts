@@ -1,6 +1,7 @@
 import type { Action } from './actions'
 import { assertCertificateUsable, parseCertificate } from './certificate'
 import { TeamsOAuthError, toTeamsOAuthError } from './errors'
+import type { ValidInput } from './input'
 import type { Targets } from './ports'
 import type { Runbook } from './runbook'
 import { runbookNotes } from './runbook-notes'
@@ -55,8 +56,9 @@ export interface RunOptions {
   onEvent?: (event: RunEvent) => void
 }
 
-export const contextFor = (runbook: Runbook, targets: Targets, now: Date): StepContext => ({
-  input: runbook.input,
+/** A run's context before its first step: nothing found yet. */
+export const contextFor = (input: ValidInput, targets: Targets, now: Date): StepContext => ({
+  input,
   targets,
   now,
   certificates: [],
@@ -99,7 +101,7 @@ export async function decideSteps(
 ): Promise<{ now: Date; steps: (PlanStep | FailedStep)[] }> {
   const now = options.now ?? new Date()
   checkInputCertificate(runbook, now)
-  const context = contextFor(runbook, targets, now)
+  const context = contextFor(runbook.input, targets, now)
   const steps: (PlanStep | FailedStep)[] = []
   for (const step of runbook.steps) {
     const kind = kindOf(step)

@@ -1,19 +1,19 @@
+import type { ExchangeAction } from './actions'
 import type { ValidInput } from './input'
-import type { Journal, JournalEntry } from './journal'
+import type { Journal } from './journal'
 import { undoOf } from './journal-check'
+import { contextFor } from './plan'
 import type { Targets } from './ports'
 import { kindOf, type StepContext } from './steps'
 
-/** A context to read back one journaled change, pinned where the change was. */
-const entryContext = (entry: JournalEntry, targets: Targets): StepContext => {
-  const dc = entry.action.system === 'exchange' ? entry.action.params.DomainController : undefined
-  return {
-    input: { domainController: typeof dc === 'string' ? dc : undefined } as ValidInput,
+/** A context to read back one journaled Exchange change, pinned where the change was. */
+const entryContext = (action: ExchangeAction, targets: Targets): StepContext => {
+  const dc = action.params.DomainController
+  return contextFor(
+    { domainController: typeof dc === 'string' ? dc : undefined } as ValidInput,
     targets,
-    now: new Date(),
-    certificates: [],
-    accounts: {},
-  }
+    new Date(),
+  )
 }
 
 /**
@@ -25,13 +25,13 @@ export async function resolveUnconfirmed(journal: Journal, targets: Targets): Pr
   for (const entry of journal.entries) {
     if (!entry.unconfirmed || entry.action.system !== 'exchange' || entry.undoneAt) continue
     const kind = kindOf(entry.spec)
-    const outcome = await kind.landed?.(entry.spec, entry.action, entryContext(entry, targets)).then(
-      (landed) => ({ landed }),
-      () => null,
-    )
-    if (!outcome) continue
+    if (!kind.landed) continue
+    const [read] = await Promise.allSettled([
+      kind.landed(entry.spec, entry.action, entryContext(entry.action, targets)),
+    ])
+    if (read.status !== 'fulfilled') continue
     delete entry.unconfirmed
-    if (outcome.landed) entry.result = outcome.landed.result ?? null
+    if (read.value) entry.result = read.value.result ?? null
     else entry.notApplied = true
     entry.undo = undoOf(entry, journal.entries)
     changed = true

@@ -1,6 +1,6 @@
-import type { KeyCredential } from '@teams-oauth/core'
+import { isTeamsOAuthError, type KeyCredential } from '@teams-oauth/core'
 import { describe, expect, it } from 'vitest'
-import { diffKeyCredentials, keyCredentialFromMsol } from './msol-keys'
+import { diffKeyCredentials, keyCredentialFromMsol, msolType } from './msol-keys'
 
 const bytes = (text: string) => Buffer.from(text).toString('base64')
 const stored = (keyId: string, text: string): KeyCredential => ({
@@ -71,5 +71,38 @@ describe('diffKeyCredentials, two credentials of one certificate', () => {
     const q = stored('id-2', 'q')
     // sent as id-1 but with q's bytes: q is kept, id-1 (other bytes) removed
     expect(diffKeyCredentials([p, q], [{ ...sent(q), keyId: 'id-1' }])).toEqual({ add: [], remove: ['id-1'] })
+  })
+})
+
+describe('msolType, of a key the adapter is to add', () => {
+  const key = (type: string, usage: string) => ({ type, usage, key: bytes('new') })
+  const refusal = (run: () => unknown) => {
+    try {
+      run()
+    } catch (error) {
+      expect(isTeamsOAuthError(error, 'INPUT_INVALID')).toBe(true)
+      return { message: (error as Error).message, data: (error as { data: unknown }).data }
+    }
+    throw new Error('expected a refusal')
+  }
+
+  it('is Asymmetric for a certificate that verifies, its usage in any case', () => {
+    expect(msolType(key('AsymmetricX509Cert', 'Verify'))).toBe('Asymmetric')
+    expect(msolType(key('Asymmetric', 'verify'))).toBe('Asymmetric')
+    expect(msolType(key('AsymmetricX509Cert', 'VERIFY'))).toBe('Asymmetric')
+  })
+
+  it('refuses a key that is not a certificate, naming its type', () => {
+    expect(refusal(() => msolType(key('Symmetric', 'Verify')))).toEqual({
+      message: 'MSOnline can only add certificate keys (AsymmetricX509Cert); this key is of type Symmetric.',
+      data: { field: 'type', value: 'Symmetric' },
+    })
+  })
+
+  it('refuses a certificate that signs, naming its usage', () => {
+    expect(refusal(() => msolType(key('AsymmetricX509Cert', 'Sign')))).toEqual({
+      message: 'MSOnline can only add certificate keys with usage Verify; this key has usage Sign.',
+      data: { field: 'usage', value: 'Sign' },
+    })
   })
 })

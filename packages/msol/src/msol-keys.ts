@@ -72,11 +72,11 @@ export function diffKeyCredentials(
     return index >= 0
   }
   const sameBytes = (key: KeyCredentialWrite) => (found: KeyCredential) => sameKeyBytes(found.key, key.key)
-  const sameIdAndKey = (key: KeyCredentialWrite) => (found: KeyCredential) =>
-    found.keyId.toLowerCase() === key.keyId?.toLowerCase() && sameBytes(key)(found)
+  const sameIdAndKey = (key: KeyCredentialWrite, keyId: string) => (found: KeyCredential) =>
+    found.keyId.toLowerCase() === keyId.toLowerCase() && sameBytes(key)(found)
   // Exact matches first, so a key sent under a stale keyId never takes the one another key names.
   const rest: KeyCredentialWrite[] = []
-  for (const key of wanted) if (!(key.keyId && take(sameIdAndKey(key)))) rest.push(key)
+  for (const key of wanted) if (!(key.keyId && take(sameIdAndKey(key, key.keyId)))) rest.push(key)
   const add: KeyCredentialWrite[] = []
   for (const key of rest) if (!take(sameBytes(key))) add.push(key)
   return { add, remove: unmatched.map((key) => key.keyId) }

@@ -2,7 +2,7 @@ import type { CmdletValue } from '../ports'
 
 /** PowerShell's five single-quote characters: ' ‘ ’ ‚ ‛. Inside a single-quoted literal each is doubled. */
 const singleQuotes = /['\u2018\u2019\u201A\u201B]/g
-const singleQuote = /^['\u2018\u2019\u201A\u201B]$/
+const doubled = (text: string) => text.replace(singleQuotes, (q) => q + q)
 
 /**
  * The bytes Windows-1252 reads as a single quote (0x82 ‚, 0x91 ‘, 0x92 ’; the other Windows ANSI code
@@ -11,12 +11,12 @@ const singleQuote = /^['\u2018\u2019\u201A\u201B]$/
  */
 const ansiQuoteBytes = new Set([0x82, 0x91, 0x92])
 const utf8 = new TextEncoder()
-const loneSurrogate = /^[\uD800-\uDFFF]$/
+/** A surrogate that is not half of a pair: it has no UTF-8. */
+const loneSurrogate = /\p{Cs}/u
 
-/** A character that cannot stand as itself in a literal: part of its UTF-8 reads as a quote, or it has no UTF-8. */
-const needsEscape = (c: string): boolean =>
-  c.codePointAt(0)! > 0x7f &&
-  (loneSurrogate.test(c) || utf8.encode(c).some((byte) => ansiQuoteBytes.has(byte)))
+/** Text that cannot stand as itself in a literal: part of its UTF-8 reads as a quote, or it has no UTF-8. */
+const needsEscape = (text: string): boolean =>
+  loneSurrogate.test(text) || utf8.encode(text).some((byte) => ansiQuoteBytes.has(byte))
 
 /** \uXXXX for each UTF-16 unit of the character (a surrogate pair is two). */
 const escaped = (c: string) =>
@@ -33,12 +33,11 @@ const escaped = (c: string) =>
  * written \\ (PowerShell 5.1 has no escape for a character inside a literal).
  */
 export function quote(value: string): string {
-  const characters = [...value]
-  if (!characters.some(needsEscape)) return `'${value.replace(singleQuotes, (q) => q + q)}'`
-  const text = characters.map((c) => {
+  if (!needsEscape(value)) return `'${doubled(value)}'`
+  const text = [...value].map((c) => {
     if (c === '\\') return '\\\\'
     if (needsEscape(c)) return escaped(c)
-    return singleQuote.test(c) ? c + c : c
+    return doubled(c)
   })
   return `([regex]::Unescape('${text.join('')}'))`
 }
