@@ -75,7 +75,7 @@ const guards = {
     mutate: [
       'packages/graph/src/graph-entra.ts:39-86',
       'packages/graph/src/graph-entra.ts:118-140',
-      'packages/graph/src/graph-errors.ts:72-80',
+      'packages/graph/src/graph-errors.ts:72-81',
     ],
     tests: ['packages/graph/src/key-write.test.ts', 'packages/graph/src/graph-errors.test.ts'],
   },
