@@ -1,3 +1,5 @@
+import { hostValuesScript } from './host-values'
+
 /**
  * The PowerShell half of the protocol. This text is fixed: it never contains a value. It is sent
  * once per process (base64 of UTF-8 inside one single-quoted literal) and defines two functions:
@@ -30,161 +32,7 @@ $global:__TeamsOAuthCommands = [System.Collections.Generic.Dictionary[string, ha
 $global:OutputEncoding = [System.Text.UTF8Encoding]::new($false)
 if ($null -ne (Get-Variable -Name PSStyle -ErrorAction SilentlyContinue)) { $PSStyle.OutputRendering = 'PlainText' }
 
-# A function call costs far more than a statement: the loops below take strings, true, false and
-# null inline, and recurse only into objects, arrays and numbers.
-# JsonValueKind: 1 Object, 2 Array, 3 String, 4 Number, 5 True, 6 False, 7 Null.
-function global:ConvertFrom-TeamsOAuthJsonElement($Element) {
-  switch ($Element.ValueKind.ToString()) {
-    'Object' {
-      $props = @($Element.EnumerateObject())
-      if ($props.Count -eq 1 -and $props[0].Name -eq '$bytes') {
-        return ,([byte[]][Convert]::FromBase64String($props[0].Value.GetString()))
-      }
-      $table = @{}
-      foreach ($p in $props) {
-        $v = $p.Value
-        $k = [int]$v.ValueKind
-        if ($k -eq 3) { $table[$p.Name] = $v.GetString() }
-        elseif ($k -eq 7) { $table[$p.Name] = $null }
-        elseif ($k -eq 5) { $table[$p.Name] = $true }
-        elseif ($k -eq 6) { $table[$p.Name] = $false }
-        else { $table[$p.Name] = ConvertFrom-TeamsOAuthJsonElement $v }
-      }
-      return $table
-    }
-    'Array' {
-      $items = [System.Collections.Generic.List[object]]::new()
-      foreach ($item in $Element.EnumerateArray()) {
-        if ([int]$item.ValueKind -eq 3) { $items.Add($item.GetString()) }
-        else { $items.Add((ConvertFrom-TeamsOAuthJsonElement $item)) }
-      }
-      return ,(ConvertTo-TeamsOAuthArray $items)
-    }
-    'String' { return $Element.GetString() }
-    'Number' {
-      [int]$i = 0; [long]$l = 0
-      if ($Element.TryGetInt32([ref]$i)) { return $i }
-      if ($Element.TryGetInt64([ref]$l)) { return $l }
-      return $Element.GetDouble()
-    }
-    'True' { return $true }
-    'False' { return $false }
-    default { return $null }
-  }
-}
-
-function global:ConvertFrom-TeamsOAuthJsonObject($Value) {
-  if ($null -eq $Value) { return $null }
-  if ($Value -is [System.Management.Automation.PSCustomObject]) {
-    $props = @($Value.PSObject.Properties)
-    if ($props.Count -eq 1 -and $props[0].Name -eq '$bytes') {
-      return ,([byte[]][Convert]::FromBase64String([string]$props[0].Value))
-    }
-    $table = @{}
-    foreach ($p in $props) { $table[$p.Name] = ConvertFrom-TeamsOAuthJsonObject $p.Value }
-    return $table
-  }
-  if ($Value -is [System.Array]) {
-    $items = [System.Collections.Generic.List[object]]::new()
-    foreach ($item in $Value) { $items.Add((ConvertFrom-TeamsOAuthJsonObject $item)) }
-    return ,(ConvertTo-TeamsOAuthArray $items)
-  }
-  return $Value
-}
-
-function global:ConvertTo-TeamsOAuthArray($Items) {
-  $allStrings = $true
-  foreach ($item in $Items) { if (-not ($item -is [string])) { $allStrings = $false; break } }
-  if ($allStrings -and $Items.Count -gt 0) { return ,([string[]]$Items.ToArray()) }
-  return ,([object[]]$Items.ToArray())
-}
-
-function global:ConvertFrom-TeamsOAuthPayload([string]$Payload) {
-  $text = [System.Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($Payload))
-  if ($PSVersionTable.PSVersion.Major -ge 7) {
-    # System.Text.Json keeps ISO date strings as strings (ConvertFrom-Json before 7.5 turns them into DateTime).
-    $document = [System.Text.Json.JsonDocument]::Parse($text)
-    try { return ConvertFrom-TeamsOAuthJsonElement $document.RootElement } finally { $document.Dispose() }
-  }
-  return ConvertFrom-TeamsOAuthJsonObject ($text | ConvertFrom-Json)
-}
-
-function global:ConvertTo-TeamsOAuthValue($Value, [int]$Depth) {
-  if ($null -eq $Value) { return $null }
-  if ($Value -is [string]) { return [string]$Value }
-  if ($Value -is [bool]) { return [bool]$Value }
-  if ($Value -is [System.Enum]) { return $Value.ToString() }
-  if ($Value -is [DateTime]) { return $Value.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ss.fffZ', [Globalization.CultureInfo]::InvariantCulture) }
-  if ($Value -is [DateTimeOffset]) { return $Value.UtcDateTime.ToString('yyyy-MM-ddTHH:mm:ss.fffZ', [Globalization.CultureInfo]::InvariantCulture) }
-  if ($Value -is [byte[]]) { return [Convert]::ToBase64String($Value) }
-  if ($Value -is [int] -or $Value -is [long] -or $Value -is [double] -or $Value -is [decimal] -or $Value -is [single] -or
-      $Value -is [byte] -or $Value -is [int16] -or $Value -is [uint16] -or $Value -is [uint32] -or $Value -is [uint64] -or $Value -is [sbyte]) {
-    # an enum from a remote session (Import-PSSession, Import-Clixml) is its number; the name when
-    # the call asks for it, as for a live enum
-    if ($global:__TeamsOAuthEnumNames -and $Value.PSObject.TypeNames -contains 'Deserialized.System.Enum') { return $Value.ToString() }
-    return $Value.PSObject.BaseObject
-  }
-  if ($Value -is [char] -or $Value -is [guid] -or $Value -is [timespan] -or $Value -is [uri] -or $Value -is [System.Security.SecureString]) {
-    if ($Value -is [System.Security.SecureString]) { return $null }
-    return $Value.ToString()
-  }
-  if ($Depth -gt 8) { return $Value.ToString() }
-  if ($Value -is [System.Collections.IDictionary]) {
-    $table = [ordered]@{}
-    foreach ($key in $Value.Keys) {
-      $item = $Value[$key]
-      # inline what needs no conversion (see ConvertFrom-TeamsOAuthJsonElement)
-      if ($null -eq $item) { $table[[string]$key] = $null }
-      elseif ($item -is [string]) { $table[[string]$key] = [string]$item }
-      elseif ($item -is [bool]) { $table[[string]$key] = [bool]$item }
-      elseif ($item -is [int]) { $table[[string]$key] = $item.PSObject.BaseObject }
-      else { $table[[string]$key] = ConvertTo-TeamsOAuthValue $item ($Depth + 1) }
-    }
-    return $table
-  }
-  if ($Value -is [System.Collections.IEnumerable]) {
-    $items = [System.Collections.Generic.List[object]]::new()
-    foreach ($item in $Value) {
-      if ($null -eq $item) { $items.Add($null) }
-      elseif ($item -is [string]) { $items.Add([string]$item) }
-      else { $items.Add((ConvertTo-TeamsOAuthValue $item $Depth)) }
-    }
-    return ,([object[]]$items.ToArray())
-  }
-  $isPlainData = $Value -is [System.Management.Automation.PSCustomObject] -and -not ([string]$Value.PSObject.TypeNames[0]).StartsWith('Deserialized.')
-  if ($Depth -ge 1 -and -not $isPlainData) { return $Value.ToString() }
-  return ConvertTo-TeamsOAuthRecord $Value $null ($Depth + 1)
-}
-
-function global:ConvertTo-TeamsOAuthRecord($Value, $Select, [int]$Depth) {
-  $table = [ordered]@{}
-  if ($null -ne $Select) {
-    foreach ($name in $Select) {
-      $property = $Value.PSObject.Properties[$name]
-      $table[$name] = if ($null -eq $property) { $null } else { try { ConvertTo-TeamsOAuthValue $property.Value $Depth } catch { $null } }
-    }
-    return $table
-  }
-  foreach ($property in $Value.PSObject.Properties) {
-    if ($property.MemberType -notin 'Property', 'NoteProperty', 'AliasProperty', 'ScriptProperty') { continue }
-    $item = $null
-    try { $item = $property.Value } catch { $table[$property.Name] = $null; continue }
-    # inline what needs no conversion (see ConvertFrom-TeamsOAuthJsonElement)
-    if ($null -eq $item) { $table[$property.Name] = $null }
-    elseif ($item -is [string]) { $table[$property.Name] = [string]$item }
-    elseif ($item -is [bool]) { $table[$property.Name] = [bool]$item }
-    else { $table[$property.Name] = try { ConvertTo-TeamsOAuthValue $item $Depth } catch { $null } }
-  }
-  return $table
-}
-
-function global:ConvertTo-TeamsOAuthOutput($Value, $Select) {
-  if ($null -eq $Value) { return $null }
-  if ($Value -is [System.Collections.IDictionary] -or $Value -is [string] -or $Value -is [ValueType] -or $Value -is [byte[]]) {
-    return ConvertTo-TeamsOAuthValue $Value 0
-  }
-  return ConvertTo-TeamsOAuthRecord $Value $Select 1
-}
+${hostValuesScript}
 
 function global:Write-TeamsOAuthEnvelope([string]$Marker, $Envelope) {
   $json = ConvertTo-Json -InputObject $Envelope -Depth 40 -Compress
@@ -209,46 +57,84 @@ function global:New-TeamsOAuthFailure($Record) {
   }
 }
 
-function global:Invoke-TeamsOAuthRequest($Request) {
-  $params = $Request['params']
-  if ($null -eq $params) { $params = @{} }
-  if ($Request['kind'] -eq 'script') {
-    $id = $Request['scriptId']
-    if ($null -ne $Request['script']) {
-      $block = [ScriptBlock]::Create([string]$Request['script'])
-      if ($null -ne $id) { $global:__TeamsOAuthScripts[[int]$id] = $block }
-    } else {
-      $block = $null
-      if (-not $global:__TeamsOAuthScripts.TryGetValue([int]$id, [ref]$block)) { throw "no script is known by id $id" }
-    }
-    return ,@(& $block @params)
-  }
-  $name = [string]$Request['command']
-  $found = $null
-  if (-not $global:__TeamsOAuthCommands.TryGetValue($name, [ref]$found)) {
-    $command = Get-Command -Name $name -CommandType Cmdlet, Function, Alias -ErrorAction Stop
-    $found = @{ Command = $command; TakesErrorAction = $command.Parameters.ContainsKey('ErrorAction') }
-    $global:__TeamsOAuthCommands[$name] = $found
-  }
-  if ($found.TakesErrorAction) { $params['ErrorAction'] = 'Stop' }
-  return ,@(& $found.Command @params)
-}
-
+# One call, start to end, in one function (a function call costs more than the statements it
+# saves): the request's top level and its parameters read inline, the command run, each output
+# object's top level converted, the answer written.
 function global:__TeamsOAuthCall([string]$Payload) {
   $marker = ''
-  $envelope = $null
   try {
-    $request = ConvertFrom-TeamsOAuthPayload $Payload
+    $text = [System.Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($Payload))
+    if ($global:__TeamsOAuthJsonDocument) {
+      $request = @{}
+      $document = [System.Text.Json.JsonDocument]::Parse($text)
+      try {
+        foreach ($field in $document.RootElement.EnumerateObject()) {
+          $v = $field.Value
+          $k = [int]$v.ValueKind
+          if ($k -eq 3) { $request[$field.Name] = $v.GetString() }
+          elseif ($k -eq 7) { $request[$field.Name] = $null }
+          elseif ($k -eq 5) { $request[$field.Name] = $true }
+          elseif ($k -eq 6) { $request[$field.Name] = $false }
+          elseif ($k -eq 1 -and $field.Name -eq 'params') {
+            $table = @{}
+            foreach ($p in $v.EnumerateObject()) {
+              $pv = $p.Value
+              $pk = [int]$pv.ValueKind
+              if ($pk -eq 3) { $table[$p.Name] = $pv.GetString() }
+              elseif ($pk -eq 7) { $table[$p.Name] = $null }
+              elseif ($pk -eq 5) { $table[$p.Name] = $true }
+              elseif ($pk -eq 6) { $table[$p.Name] = $false }
+              else { $table[$p.Name] = ConvertFrom-TeamsOAuthJsonElement $pv }
+            }
+            $request['params'] = $table
+          }
+          else { $request[$field.Name] = ConvertFrom-TeamsOAuthJsonElement $v }
+        }
+      } finally { $document.Dispose() }
+    } else {
+      $request = ConvertFrom-TeamsOAuthJsonObject ($text | ConvertFrom-Json)
+    }
     $marker = [string]$request['marker']
-    $output = Invoke-TeamsOAuthRequest $request
+    $params = $request['params']
+    if ($null -eq $params) { $params = @{} }
+    if ($request['kind'] -eq 'script') {
+      $id = $request['scriptId']
+      if ($null -ne $request['script']) {
+        $block = [ScriptBlock]::Create([string]$request['script'])
+        if ($null -ne $id) { $global:__TeamsOAuthScripts[[int]$id] = $block }
+      } else {
+        $block = $null
+        if (-not $global:__TeamsOAuthScripts.TryGetValue([int]$id, [ref]$block)) { throw "no script is known by id $id" }
+      }
+      $output = @(& $block @params)
+    } else {
+      $name = [string]$request['command']
+      $found = $null
+      if (-not $global:__TeamsOAuthCommands.TryGetValue($name, [ref]$found)) {
+        $command = Get-Command -Name $name -CommandType Cmdlet, Function, Alias -ErrorAction Stop
+        $found = @{ Command = $command; TakesErrorAction = $command.Parameters.ContainsKey('ErrorAction') }
+        $global:__TeamsOAuthCommands[$name] = $found
+      }
+      if ($found.TakesErrorAction) { $params['ErrorAction'] = 'Stop' }
+      $output = @(& $found.Command @params)
+    }
     $global:__TeamsOAuthEnumNames = $request['enumNames'] -eq $true
+    $select = $request['select']
     $values = [System.Collections.Generic.List[object]]::new()
-    foreach ($item in $output) { $values.Add((ConvertTo-TeamsOAuthOutput $item $request['select'])) }
+    foreach ($item in $output) {
+      if ($null -eq $item) { $values.Add($null) }
+      elseif ($item -is [System.Collections.IDictionary] -or $item -is [string] -or $item -is [ValueType] -or $item -is [byte[]]) {
+        $values.Add((ConvertTo-TeamsOAuthValue $item 0))
+      }
+      else { $values.Add((ConvertTo-TeamsOAuthRecord $item $select 1)) }
+    }
     $envelope = [ordered]@{ ok = $true; value = [object[]]$values.ToArray() }
   } catch {
     $envelope = New-TeamsOAuthFailure $_
   }
-  Write-TeamsOAuthEnvelope $marker $envelope
+  $json = ConvertTo-Json -InputObject $envelope -Depth 40 -Compress
+  [Console]::Out.WriteLine($marker + ' ' + [Convert]::ToBase64String([System.Text.Encoding]::UTF8.GetBytes($json)) + ' ' + $marker)
+  [Console]::Out.Flush()
 }
 
 function global:__TeamsOAuthSetup([string]$__teamsOAuthPayload) {
