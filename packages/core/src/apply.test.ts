@@ -189,7 +189,10 @@ describe('apply', () => {
     expect(tenant.changes).toHaveLength(writes)
     const done = events.filter((e) => e.type === 'action-done')
     expect(done).toHaveLength(stale.actions.length)
-    for (const event of done) expect(event).toMatchObject({ changed: false })
+    for (const event of done) {
+      expect(event).toMatchObject({ changed: false })
+      expect(event).not.toHaveProperty('note')
+    }
     // nothing of this run ever reaches the file
     expect(saved.flatMap((j) => j.entries)).toEqual([])
   })
@@ -213,10 +216,121 @@ describe('apply', () => {
     )
     expect(created.length).toBeGreaterThan(0)
     for (const entry of created)
-      expect((entry.result as { Guid?: unknown }[] | null)?.[0]?.Guid ?? (entry.result as { Guid?: unknown })?.Guid).toEqual(
-        expect.any(String),
-      )
+      expect(
+        (entry.result as { Guid?: unknown }[] | null)?.[0]?.Guid ??
+          (entry.result as { Guid?: unknown })?.Guid,
+      ).toEqual(expect.any(String))
     await rollback(result.journal, tenant)
     expect(tenant.state()).toEqual(start)
+  })
+
+  it('has each change on file before it is sent, marked unconfirmed, and confirmed with its answer', async () => {
+    const tenant = createFakeTenant()
+    const planned = await plan(runbook, tenant)
+    const before = await tenant.entra.getServicePrincipal('00000004-0000-0ff1-ce00-000000000000')
+    const seen: { seq: number; unconfirmed: boolean; started: number }[] = []
+    let started = 0
+    const result = await apply(planned, tenant, {
+      onEvent: (e) => {
+        if (e.type === 'action-start') started++
+      },
+      onJournal: (journal) => {
+        const last = journal.entries.at(-1)!
+        seen.push({ seq: last.seq, unconfirmed: last.unconfirmed === true, started })
+      },
+    })
+    // for every action (Exchange and Entra alike): a save with it unconfirmed, then one with it confirmed
+    for (const entry of result.journal.entries) {
+      const saves = seen.filter((s) => s.seq === entry.seq)
+      expect(saves.map((s) => s.unconfirmed)).toEqual([true, false])
+      expect(saves.every((s) => s.started === entry.seq)).toBe(true)
+    }
+    expect(new Set(result.journal.entries.map((e) => e.action.system))).toEqual(
+      new Set(['exchange', 'entra']),
+    )
+    // an Entra change keeps the service principal it replaced, to set it back
+    const key = result.journal.entries.find(
+      (e) => e.action.system === 'entra' && e.step === 'entra.key.00000004-0000-0ff1-ce00-000000000000',
+    )!
+    expect((key.before as { keyCredentials: unknown[] }).keyCredentials).toEqual(before!.keyCredentials)
+  })
+
+  it('fails with the step error when no one listens for events', async () => {
+    const tenant = createFakeTenant()
+    const planned = await plan(runbook, tenant)
+    tenant.faults.failWrite(1)
+    const error = await failureOf(apply(planned, tenant))
+    expect(error).toMatchObject({ data: { step: planned.actions[0]!.step } })
+    expect((error as Error).message.startsWith(`${planned.actions[0]!.title}: `)).toBe(true)
+  })
+
+  it('keeps a write whose answer was lost as done when it reads it back, and resumes after it', async () => {
+    const tenant = createFakeTenant()
+    const planned = await plan(runbook, tenant)
+    tenant.faults.loseAnswer({ atExchangeWrite: 2 })
+    const journal = emptyJournal()
+    const error = await failureOf(apply(planned, tenant, { journal }))
+    expect(error).toMatchObject({ code: 'POWERSHELL_TIMEOUT', data: { step: planned.actions[1]!.step } })
+    expect(journal.entries).toHaveLength(2)
+    expect(journal.entries.some((e) => e.unconfirmed)).toBe(false)
+    expect(journal.entries[1]!.result).not.toBeNull()
+
+    const rest = await apply(await plan(runbook, tenant), tenant, { journal })
+    expect(rest.changes).toBe(planned.actions.length - 2)
+    expect(journal.entries).toHaveLength(planned.actions.length)
+  })
+
+  it('leaves a write unconfirmed when neither its answer nor a read-back comes, and reads it back on the next run', async () => {
+    const tenant = createFakeTenant()
+    const planned = await plan(runbook, tenant)
+    let dead = false
+    const dying: FakeTenant = {
+      ...tenant,
+      exchange: {
+        ...tenant.exchange,
+        async invoke(call: CmdletCall) {
+          if (dead)
+            throw Object.assign(new Error('the PowerShell session is gone'), { code: 'POWERSHELL_CRASHED' })
+          try {
+            return await tenant.exchange.invoke(call)
+          } catch (error) {
+            dead = true
+            throw error
+          }
+        },
+      },
+    }
+    tenant.faults.loseAnswer({ atExchangeWrite: 1 })
+    const journal = emptyJournal()
+    const error = await failureOf(apply(planned, dying, { journal }))
+    // the write's own failure, not the read-back's
+    expect(error).toMatchObject({ code: 'POWERSHELL_TIMEOUT' })
+    expect(journal.entries).toHaveLength(1)
+    expect(journal.entries[0]!.unconfirmed).toBe(true)
+
+    // the next run reads it back and saves that before its first action
+    const order: string[] = []
+    const rest = await apply(await plan(runbook, tenant), tenant, {
+      journal,
+      onEvent: (e) => order.push(e.type),
+      onJournal: (j) => {
+        order.push(j.entries[0]!.unconfirmed ? 'save unconfirmed' : 'save')
+      },
+    })
+    expect(order[0]).toBe('save')
+    expect(order[1]).toBe('action-start')
+    expect(rest.changes).toBe(planned.actions.length - 1)
+  })
+
+  it('saves nothing before its first action when the journal has nothing to read back', async () => {
+    const tenant = createFakeTenant()
+    const order: string[] = []
+    await apply(await plan(runbook, tenant), tenant, {
+      onEvent: (e) => order.push(e.type),
+      onJournal: () => {
+        order.push('save')
+      },
+    })
+    expect(order[0]).toBe('action-start')
   })
 })

@@ -7,7 +7,11 @@ const refusal = (value: string) => {
   try {
     graphTarget(value)
   } catch (error) {
-    return error as { code: string; message: string; data: { field: string; value: string; issues: unknown[] } }
+    return error as {
+      code: string
+      message: string
+      data: { field: string; value: string; issues: unknown[] }
+    }
   }
   throw new Error(`${value} was accepted`)
 }
@@ -71,7 +75,10 @@ describe('graphTarget', () => {
     ['https://graph.example.com', /is not a Microsoft Graph host/],
     ['https://graph.microsoft.com.example.com', /is not a Microsoft Graph host/],
     ['http://graph.microsoft.com', /is not https; use https:\/\/graph\.microsoft\.com$/],
-    ['https://graph.microsoft.com/beta', /has a path; give the host only \(https:\/\/graph\.microsoft\.com\); \/v1\.0 is added$/],
+    [
+      'https://graph.microsoft.com/beta',
+      /has a path; give the host only \(https:\/\/graph\.microsoft\.com\); \/v1\.0 is added$/,
+    ],
     ['https://graph.microsoft.us/v1.0/me', /has a path/],
   ])('refuses %s (%s), naming the field and what to give instead', (value, problem) => {
     const error = refusal(value)
@@ -97,7 +104,9 @@ describe('graphTarget', () => {
   ])('refuses the sovereign cloud %s (%s), saying why', (value, name) => {
     const error = refusal(value)
     expect(error.code).toBe('INPUT_INVALID')
-    expect(error.message).toContain(`is ${name}: Microsoft supports Teams meetings for on-premises mailboxes only`)
+    expect(error.message).toContain(
+      `is ${name}: Microsoft supports Teams meetings for on-premises mailboxes only`,
+    )
     expect(error.message).toMatch(/; configure it by hand with Microsoft, or use a supported cloud$/)
   })
 })
@@ -109,7 +118,9 @@ describe('cloudSupportNote', () => {
 
   it('warns that delegated scheduling fails in GCC High', () => {
     const note = cloudSupportNote(cloud('graph.microsoft.us'))
-    expect(note).toMatch(/^GCC High \(US Government L4\): Microsoft does not support delegated Teams meeting scheduling/)
+    expect(note).toMatch(
+      /^GCC High \(US Government L4\): Microsoft does not support delegated Teams meeting scheduling/,
+    )
     expect(note).toContain('delegates will still fail')
   })
 
