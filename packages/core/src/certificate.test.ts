@@ -109,6 +109,12 @@ describe('parseCertificate of a chain', () => {
     expect(Buffer.from(cert.der)).toEqual(leafDer())
   })
 
+  it('picks the leaf of a chain with an intermediate, whatever the order', () => {
+    // chain-intermediate.pem: the intermediate, the root, then the leaf the intermediate signed
+    const cert = parseCertificate(fixture('chain-intermediate.pem'))
+    expect(cert.thumbprint).toBe('846B20FF1796DFA6DFE3029D1F3131360663F6F2')
+  })
+
   it('reads a PKCS#7 inside a PEM block labelled CERTIFICATE', () => {
     const relabelled = fixture('chain-p7b.pem').toString('latin1').replaceAll('PKCS7', 'CERTIFICATE')
     expect(parseCertificate(relabelled).thumbprint).toBe(leafThumbprint)
@@ -157,6 +163,28 @@ describe('parseCertificate refuses', () => {
       'certificate: the PKCS#7 file holds no certificate',
     ],
     ['a cut PKCS#7', new Uint8Array(p7b.subarray(0, 48)), 'certificate: the PKCS#7 file cannot be read'],
+    [
+      'a PKCS#7 of the signedData type with no content',
+      new Uint8Array([0x30, 0x0b, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02]),
+      'certificate: the PKCS#7 file holds no certificate',
+    ],
+    [
+      'a PKCS#7 of the signedData type with empty content',
+      new Uint8Array([
+        0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02, 0xa0, 0x00,
+      ]),
+      'certificate: the PKCS#7 file holds no certificate',
+    ],
+    [
+      'bytes that start with the signedData type itself',
+      new Uint8Array([0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02]),
+      'certificate: the PKCS#7 file holds no certificate',
+    ],
+    [
+      'text that is neither PEM nor a certificate',
+      'hello',
+      'certificate: not an X.509 certificate (expected a DER .cer, a PEM or a .p7b file)',
+    ],
     [
       'text with a BEGIN line and no whole block',
       '-----BEGIN CERTIFICATE-----\nMIIB\n',
@@ -243,6 +271,17 @@ describe('a certificate in time', () => {
 })
 
 describe('authCertificateRenewal', () => {
+  it('says word for word what to run, for a valid and an expired certificate', () => {
+    const make =
+      "New-ExchangeCertificate -KeySize 2048 -PrivateKeyExportable $true -SubjectName 'cn=Microsoft Exchange Server Auth Certificate' -FriendlyName 'Microsoft Exchange Server Auth Certificate' -DomainName @() (answer N when it asks to overwrite the default SMTP certificate)"
+    expect(authCertificateRenewal('valid')).toBe(
+      `${make}; Set-AuthConfig -NewCertificateThumbprint <new thumbprint> -NewCertificateEffectiveDate (Get-Date).AddDays(2) (a date ahead: the new certificate is staged as the next one and the current one stays in use; put it on every Exchange server before that date); then run teams-oauth apply, which uploads the next certificate to the service principals too; after it has become the current one, run the Hybrid Configuration Wizard again`,
+    )
+    expect(authCertificateRenewal('expired', 'X')).toBe(
+      `${make}; Set-AuthConfig -NewCertificateThumbprint <new thumbprint> -NewCertificateEffectiveDate (Get-Date); Set-AuthConfig -PublishCertificate; Set-AuthConfig -ClearPreviousCertificate; Restart-Service MSExchangeServiceHost; Restart-WebAppPool MSExchangeOWAAppPool; Restart-WebAppPool MSExchangeECPAppPool (or IISReset); run the Hybrid Configuration Wizard again (hybrid OAuth trusts the certificate); then run X`,
+    )
+  })
+
   it('stages a next certificate while the current one is still valid, then runs the given apply', () => {
     const text = authCertificateRenewal('valid', 'npx teams-oauth apply --profile teams')
     expect(text).toMatch(/^New-ExchangeCertificate -KeySize 2048 /)

@@ -248,4 +248,127 @@ describe('rollback', () => {
     )
     expect(unconfirmed.undoneAt).toBeUndefined()
   })
+
+  it('lists in what-if what it would skip, and reports each skip as an event', async () => {
+    const { tenant, journal } = await applied()
+    await tenant.exchange.invoke({
+      cmdlet: 'Remove-PartnerApplication',
+      params: { Identity: 'CloudVoicemail', Confirm: false },
+    })
+    const preview = await rollback(journal, tenant, { whatIf: true })
+    expect(preview.undone.filter((u) => u.skipped).map((u) => [u.step, u.skipped])).toEqual([
+      ['partnerApplication.CloudVoicemail', 'already gone'],
+    ])
+    const events: RunEvent[] = []
+    await rollback(journal, tenant, { onEvent: (e) => events.push(e) })
+    expect(events.find((e) => e.step === 'partnerApplication.CloudVoicemail')).toMatchObject({
+      type: 'undo',
+      skipped: 'already gone',
+    })
+  })
+
+  it('reads back each object on the domain controller the change was pinned to', async () => {
+    const tenant = createFakeTenant()
+    const pinnedRunbook = buildRunbook({
+      profile: 'teams',
+      domain: 'contoso.com',
+      domainController: 'dc01.contoso.com',
+    })
+    const { journal } = await apply(await plan(pinnedRunbook, tenant), tenant)
+    const reads: CmdletCall[] = []
+    const spying: FakeTenant = {
+      ...tenant,
+      exchange: {
+        ...tenant.exchange,
+        async invoke(call: CmdletCall) {
+          if (call.cmdlet.startsWith('Get-')) reads.push(call)
+          return tenant.exchange.invoke(call)
+        },
+      },
+    }
+    await rollback(journal, spying, { whatIf: true })
+    const exchangeEntries = journal.entries.filter((e) => e.action.system === 'exchange' && e.undo.length > 0)
+    const byGuid = reads.filter((c) => /^[0-9a-f-]{36}$/.test(String(c.params.Identity)))
+    expect(byGuid.length).toBeGreaterThan(0)
+    expect(byGuid).toHaveLength(exchangeEntries.length)
+    for (const call of byGuid) expect(call.params.DomainController).toBe('dc01.contoso.com')
+  })
+
+  it('refuses an object read back by its Guid that answers with another Guid', async () => {
+    const { tenant, journal } = await applied()
+    const lying: FakeTenant = {
+      ...tenant,
+      exchange: {
+        ...tenant.exchange,
+        async invoke(call: CmdletCall) {
+          const output = await tenant.exchange.invoke(call)
+          return call.cmdlet === 'Get-PartnerApplication'
+            ? output.map((o) => ({ ...o, Guid: '00000000-0000-0000-0000-000000000001' }))
+            : output
+        },
+      },
+    }
+    const writes = tenant.changes.length
+    const error = await failureOf(rollback(journal, lying))
+    expect(error.code).toBe('JOURNAL_INVALID')
+    expect(error.message).toMatch(/would undo partner application CloudVoicemail/)
+    expect(tenant.changes).toHaveLength(writes)
+  })
+
+  it('saves what it read back even when the caller keeps no file', async () => {
+    const tenant = createFakeTenant()
+    const start = tenant.state()
+    const journal = emptyJournal()
+    tenant.faults.loseAnswer({ atExchangeWrite: 2 })
+    await apply(await plan(runbook, tenant), dyingAtFirstFailure(tenant), { journal }).catch(() => null)
+    expect(journal.entries.at(-1)!.unconfirmed).toBe(true)
+    await rollback(journal, tenant)
+    expect(tenant.state()).toEqual(start)
+    expect(journal.entries.every((e) => !e.unconfirmed && e.undoneAt)).toBe(true)
+  })
+
+  it('runs no undo of an Exchange change it skipped as unconfirmed', async () => {
+    const tenant = createFakeTenant()
+    const journal = emptyJournal()
+    tenant.faults.loseAnswer({ atExchangeWrite: 2 })
+    await apply(await plan(runbook, tenant), dyingAtFirstFailure(tenant), { journal }).catch(() => null)
+    const unsure: FakeTenant = {
+      ...tenant,
+      exchange: {
+        ...tenant.exchange,
+        async invoke(call: CmdletCall) {
+          if (call.cmdlet.startsWith('Get-') && call.params.Identity === 'TeamsScheduler')
+            throw new Error('no answer')
+          return tenant.exchange.invoke(call)
+        },
+      },
+    }
+    const writes = tenant.changes.length
+    await rollback(journal, unsure)
+    expect(tenant.changes.slice(writes).map((c) => c.operation)).toEqual(['Remove-MailUser'])
+  })
+
+  it('undoes an Entra write whose outcome was never confirmed, from its backup, and marks it', async () => {
+    const tenant = createFakeTenant()
+    const start = tenant.state()
+    const sfb = buildRunbook({ profile: 'sfbonline', domain: 'contoso.com' })
+    // the write lands, then the connection drops before the answer
+    const entra = {
+      getServicePrincipal: (appId: string) => tenant.entra.getServicePrincipal(appId),
+      setKeyCredentials: async (id: string, keys: Parameters<typeof tenant.entra.setKeyCredentials>[1]) => {
+        await tenant.entra.setKeyCredentials(id, keys)
+        throw new Error('connection dropped')
+      },
+    }
+    const journal = emptyJournal()
+    await expect(
+      apply(await plan(sfb, tenant), { exchange: tenant.exchange, entra }, { journal }),
+    ).rejects.toThrow('connection dropped')
+    const last = journal.entries.at(-1)!
+    expect(last).toMatchObject({ unconfirmed: true, action: { system: 'entra' } })
+    const { undone } = await rollback(journal, tenant)
+    expect(undone.find((u) => u.step === last.step)?.skipped).toBeUndefined()
+    expect(last.undoneAt).toEqual(expect.any(String))
+    expect(tenant.state()).toEqual(start)
+  })
 })
