@@ -1,9 +1,10 @@
-import { type CmdletCall, createFakeTenant, type FakeTenant } from '@teams-oauth/fakes'
+import { createFakeTenant, type FakeTenant } from '@teams-oauth/fakes'
 import { describe, expect, it } from 'vitest'
 import { apply } from './apply'
 import { isTeamsOAuthError } from './errors'
 import { emptyJournal, type Journal } from './journal'
 import { type Plan, plan, type RunEvent } from './plan'
+import type { CmdletCall } from './ports'
 import { rollback } from './rollback'
 import { buildRunbook } from './runbook'
 

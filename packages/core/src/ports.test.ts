@@ -54,10 +54,13 @@ describe('isExchangeNotFound, by each part of the error', () => {
   })
 
   it('is false for another code with not-found data', () => {
-    const other = new TeamsOAuthError('POWERSHELL_FAILED', 'x', {
+    const other = new TeamsOAuthError('POWERSHELL_COMMAND_FAILED', 'x', {
+      command: 'Get-PartnerApplication',
+      message: 'not found',
       category: 'ObjectNotFound',
       reason: 'ManagementObjectNotFoundException',
       fullyQualifiedErrorId: 'x',
+      target: null,
     })
     expect(isExchangeNotFound(other)).toBe(false)
   })
@@ -98,7 +101,14 @@ describe('exchangeThrottling', () => {
     expect(exchangeThrottling(new Error('throttled'))).toBeNull()
     expect(
       exchangeThrottling(
-        new TeamsOAuthError('POWERSHELL_FAILED', 'x', { message: 'throttled', reason: 'x' }),
+        new TeamsOAuthError('POWERSHELL_COMMAND_FAILED', 'x', {
+          command: 'Get-Mailbox',
+          message: 'throttled',
+          category: 'x',
+          reason: 'OverBudget',
+          fullyQualifiedErrorId: 'x',
+          target: null,
+        }),
       ),
     ).toBeNull()
   })

@@ -1,8 +1,9 @@
-import { type CmdletCall, createFakeTenant, type FakeTenant } from '@teams-oauth/fakes'
+import { createFakeTenant, type FakeTenant } from '@teams-oauth/fakes'
 import { describe, expect, it } from 'vitest'
 import { apply } from './apply'
 import { emptyJournal, type Journal } from './journal'
 import { plan, type RunEvent } from './plan'
+import type { CmdletCall } from './ports'
 import { rollback } from './rollback'
 import { buildRunbook } from './runbook'
 

@@ -1,6 +1,6 @@
 import { createFakeTenant } from '@teams-oauth/fakes'
 import { describe, expect, it } from 'vitest'
-import type { Action } from '../actions'
+import type { Action, ExchangeAction } from '../actions'
 import type { ValidInput } from '../input'
 import type { Targets } from '../ports'
 import { hiddenFromAddressLists } from './hidden-from-address-lists'
@@ -34,7 +34,7 @@ async function organisation() {
   return { tenant, guid: String(user!.Guid) }
 }
 
-const hide = (identity: string, extra: Record<string, string> = {}): Action => ({
+const hide = (identity: string, extra: Record<string, string> = {}): ExchangeAction => ({
   system: 'exchange',
   cmdlet: 'Set-MailUser',
   params: { Identity: identity, HiddenFromAddressListsEnabled: true, ...extra },

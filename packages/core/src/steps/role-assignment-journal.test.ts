@@ -1,6 +1,6 @@
 import { createFakeTenant } from '@teams-oauth/fakes'
 import { describe, expect, it } from 'vitest'
-import type { Action } from '../actions'
+import type { Action, ExchangeAction } from '../actions'
 import { apply } from '../apply'
 import type { ValidInput } from '../input'
 import { plan } from '../plan'
@@ -41,12 +41,12 @@ async function assigned(enabled = true) {
   return { tenant, assignment: found!, guid: String(found!.Guid) }
 }
 
-const create = (user = 'TeamsScheduler', extra: Record<string, string> = {}): Action => ({
+const create = (user = 'TeamsScheduler', extra: Record<string, string> = {}): ExchangeAction => ({
   system: 'exchange',
   cmdlet: 'New-ManagementRoleAssignment',
   params: { Role: 'TeamsSchedulerRole', User: user, ...extra },
 })
-const enable = (identity = name, extra: Record<string, string | boolean> = {}): Action => ({
+const enable = (identity = name, extra: Record<string, string | boolean> = {}): ExchangeAction => ({
   system: 'exchange',
   cmdlet: 'Set-ManagementRoleAssignment',
   params: { Identity: identity, Enabled: true, ...extra },
