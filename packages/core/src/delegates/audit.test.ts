@@ -43,7 +43,7 @@ function organisation(mailboxes: Mailbox[], { stream = true } = {}) {
       Name: m.Name,
       Alias: m.Alias,
       DisplayName: m.DisplayName === undefined ? m.Name : m.DisplayName,
-      GrantSendOnBehalfTo: m.GrantSendOnBehalfTo ?? [],
+      GrantSendOnBehalfTo: m.GrantSendOnBehalfTo === undefined ? [] : m.GrantSendOnBehalfTo,
     }))
   const answer = async (call: CmdletCall): Promise<CmdletObject[]> => {
     const mailbox = find(call.params.Identity)
@@ -290,6 +290,14 @@ describe('auditDelegates', () => {
     expect(progress.at(-1)).toEqual({ listed: 3, listingDone: true, audited: 3, relationships: 2 })
     expect(progress).toHaveLength(3)
     for (const p of progress) expect(p.audited).toBeLessThanOrEqual(p.listed)
+  })
+
+  it('reads a GrantSendOnBehalfTo Exchange gives as null as nobody', async () => {
+    const { exchange, calls } = organisation([{ ...frank, GrantSendOnBehalfTo: null }])
+    expect(await collect(auditDelegates({ exchange }))).toEqual([])
+    expect(calls.map((c) => c.call.cmdlet)).toEqual(['Get-Mailbox'])
+    const all = await collect(auditDelegates({ exchange }, { scope: 'all' }))
+    expect(all.map((f) => [f.delegate, f.sendOnBehalf])).toEqual([['Eve Stone', false]])
   })
 
   it("audits every user mailbox in the 'all' scope", async () => {
