@@ -1,7 +1,7 @@
 import { createFakeTenant, type FakeTenant } from '@teams-oauth/fakes'
 import { describe, expect, it } from 'vitest'
 import { apply } from './apply'
-import { isTeamsOAuthError } from './errors'
+import { isTeamsOAuthError, TeamsOAuthError } from './errors'
 import { emptyJournal, type Journal } from './journal'
 import { type Plan, plan, type RunEvent } from './plan'
 import type { CmdletCall } from './ports'
@@ -333,5 +333,43 @@ describe('apply', () => {
       },
     })
     expect(order[0]).toBe('action-start')
+  })
+
+  it('takes out the backup it journaled when the key turned out to be there by the time of the write', async () => {
+    const tenant = createFakeTenant()
+    const stale = onlyKind(await plan(runbook, tenant), 'servicePrincipalKey')
+    let refused = 0
+    // Graph refuses the whole form once; meanwhile another administrator uploads the same key
+    const racing: FakeTenant = {
+      ...tenant,
+      entra: {
+        ...tenant.entra,
+        async setKeyCredentials(id, keys) {
+          if (refused++ > 0) return tenant.entra.setKeyCredentials(id, keys)
+          await tenant.entra.setKeyCredentials(id, keys)
+          throw new TeamsOAuthError('KEY_FORM_REFUSED', 'Update to existing credential is not allowed.', {
+            status: 400,
+          })
+        },
+      },
+    }
+    const saved: Journal[] = []
+    const events: RunEvent[] = []
+    const result = await apply(stale, racing, {
+      onEvent: (e) => events.push(e),
+      onJournal: (j) => {
+        saved.push(structuredClone(j))
+      },
+    })
+    expect(refused).toBeGreaterThan(0)
+    const first = stale.actions[0]!
+    expect(events.find((e) => e.type === 'action-done' && e.step === first.step)).toMatchObject({
+      changed: false,
+    })
+    // the backup was on file while the write was out, and is gone once nothing of ours landed
+    expect(saved[0]!.entries.map((e) => [e.step, e.unconfirmed])).toEqual([[first.step, true]])
+    expect(saved[1]!.entries).toEqual([])
+    expect(result.journal.entries.map((e) => e.step)).not.toContain(first.step)
+    expect(result.changes).toBe(stale.actions.length - 1)
   })
 })
