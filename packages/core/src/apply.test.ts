@@ -196,6 +196,16 @@ describe('apply', () => {
     }
     // nothing of this run ever reaches the file
     expect(saved.flatMap((j) => j.entries)).toEqual([])
+
+    // a journal kept across runs keeps its earlier changes when a key turns out to be there
+    const kept = emptyJournal()
+    const earlier = createFakeTenant()
+    const planned = await plan(runbook, earlier)
+    await apply(onlyKind(planned, 'mailUser'), earlier, { journal: kept })
+    const staleKeys = onlyKind(planned, 'servicePrincipalKey')
+    await apply(staleKeys, earlier)
+    await apply(staleKeys, earlier, { journal: kept })
+    expect(kept.entries.map((e) => e.step)).toEqual(['mailUser.TeamsScheduler'])
   })
 
   it('reads back a created object whose answer carried no Guid, so rollback can remove it', async () => {
