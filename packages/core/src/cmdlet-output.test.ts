@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
 import { parseCmdletOutput } from './cmdlet-output'
 import { diagnose } from './doctor'
 import { plan } from './engine'
@@ -93,5 +94,63 @@ describe('cmdlet output core cannot read', () => {
     expect(failure.code).toBe('EXCHANGE_OUTPUT_INVALID')
     expect(failure.message).toMatch(/^mail user TeamsScheduler: Get-MailUser returned output/)
     expect(failure.data).toMatchObject({ cmdlet: 'Get-MailUser', step: 'mailUser.TeamsScheduler' })
+  })
+})
+
+describe('what parseCmdletOutput says came instead', () => {
+  const schema = exchangeServerObject
+  const good = {
+    Name: 'EX01',
+    Fqdn: 'ex01.contoso.com',
+    AdminDisplayVersion: 'Version 15.2 (Build 1544.4)',
+    ServerRole: 'Mailbox',
+  }
+  const failure = (value: unknown) => {
+    try {
+      parseCmdletOutput('Get-ExchangeServer', schema, value)
+    } catch (error) {
+      return error as TeamsOAuthErrorOf
+    }
+    throw new Error('parsed')
+  }
+
+  it.each([
+    [{ ...good, ServerRole: undefined }, 'ServerRole is missing: '],
+    [{ ...good, ServerRole: null }, 'ServerRole is null: '],
+    [{ ...good, ServerRole: ['Mailbox'] }, 'ServerRole is an array: '],
+    [{ ...good, ServerRole: { Value: 'Mailbox' } }, 'ServerRole is an object: '],
+    [{ ...good, ServerRole: true }, 'ServerRole is the boolean true: '],
+    ['EX01', '(the object) is the string "EX01": '],
+    [null, '(the object) is null: '],
+  ])('%j: %s', (value, problem) => {
+    const error = failure(value)
+    expect(
+      error.message.startsWith(`Get-ExchangeServer returned output teams-oauth cannot read: ${problem}`),
+    ).toBe(true)
+    const issue = (error.data as { issues: { field: string; problem: string; fix: string }[] }).issues[0]!
+    expect(issue.problem.startsWith(problem)).toBe(true)
+    const property = problem.split(' is ')[0]
+    expect(issue.field).toBe(`Get-ExchangeServer.${property}`)
+    expect((error.data as { property: string }).property).toBe(property)
+    expect(issue.fix).toBe(
+      `the Exchange port must return Get-ExchangeServer's ${property} in the plain form core reads (enum names, identities and versions as strings, dates as ISO 8601 UTC)`,
+    )
+    expect(error.cause).toBeDefined()
+  })
+
+  it('cuts a long value it quotes to 60 characters', () => {
+    try {
+      parseCmdletOutput('Get-MailUser', z.object({ Hidden: z.boolean() }), { Hidden: 'x'.repeat(100) })
+      throw new Error('parsed')
+    } catch (error) {
+      expect((error as Error).message).toContain(`Hidden is the string "${'x'.repeat(59)}: `)
+    }
+  })
+
+  it('names every property that does not parse, the first in the message', () => {
+    const error = failure({ ...good, Name: 1, Fqdn: 2 })
+    const issues = (error.data as { issues: { field: string }[] }).issues
+    expect(issues.map((i) => i.field)).toEqual(['Get-ExchangeServer.Name', 'Get-ExchangeServer.Fqdn'])
+    expect(error.message).toMatch(/cannot read: Name is the number 1: /)
   })
 })

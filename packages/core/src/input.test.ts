@@ -78,3 +78,42 @@ describe('parseInput', () => {
     ).toContain('domainControler')
   })
 })
+
+describe('parseInput of domain names', () => {
+  it.each(['contoso.com', 'mail.contoso.co.uk', 'a-b.contoso.com', 'x1.contoso.museum', ' Contoso.COM '])(
+    'accepts %s',
+    (domain) => {
+      expect(parseInput({ profile: 'teams', domain }).domain).toBe(domain.trim().toLowerCase())
+    },
+  )
+
+  it.each([
+    'contoso',
+    'contoso.c',
+    'contoso.c0m',
+    'contoso.123',
+    '-contoso.com',
+    'contoso-.com',
+    'con_toso.com',
+    'contoso..com',
+    `${'a'.repeat(64)}.com`,
+    `${'a.'.repeat(126)}com`,
+  ])('refuses %s as a DNS name', (domain) => {
+    const error = failure({ profile: 'teams', domain })
+    expect(error.data.issues).toEqual([expect.objectContaining({ field: 'domain' })])
+    expect(error.message).toContain(`${JSON.stringify(domain)} is not a DNS name`)
+  })
+
+  it('names each unknown field, and says a missing field is required', () => {
+    const unknown = failure({ profile: 'teams', domain: 'contoso.com', colour: 'red', size: 1 })
+    expect(unknown.data.issues).toEqual([
+      { field: 'colour, size', problem: expect.any(String), fix: 'see teams-oauth --help' },
+    ])
+    expect(unknown.message).toMatch(/^colour, size: .*; see teams-oauth --help$/)
+    const missing = failure({ profile: 'teams' })
+    expect(missing.data.issues).toEqual([
+      expect.objectContaining({ field: 'domain', problem: 'is required' }),
+    ])
+    expect(failure('teams').data.issues).toEqual([expect.objectContaining({ field: '(input)' })])
+  })
+})
