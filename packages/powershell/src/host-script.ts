@@ -58,38 +58,16 @@ function global:New-TeamsOAuthFailure($Record) {
 }
 
 # One call, start to end, in one function (a function call costs more than the statements it
-# saves): the request's top level and its parameters read inline, the command run, each output
-# object's top level converted, the answer written.
+# saves): the request read, the command run, each output object's top level converted inline, the
+# answer written.
 function global:__TeamsOAuthCall([string]$Payload) {
   $marker = ''
   try {
     $text = [System.Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($Payload))
     if ($global:__TeamsOAuthJsonDocument) {
-      $request = @{}
       $document = [System.Text.Json.JsonDocument]::Parse($text)
       try {
-        foreach ($field in $document.RootElement.EnumerateObject()) {
-          $v = $field.Value
-          $k = [int]$v.ValueKind
-          if ($k -eq 3) { $request[$field.Name] = $v.GetString() }
-          elseif ($k -eq 7) { $request[$field.Name] = $null }
-          elseif ($k -eq 5) { $request[$field.Name] = $true }
-          elseif ($k -eq 6) { $request[$field.Name] = $false }
-          elseif ($k -eq 1 -and $field.Name -eq 'params') {
-            $table = @{}
-            foreach ($p in $v.EnumerateObject()) {
-              $pv = $p.Value
-              $pk = [int]$pv.ValueKind
-              if ($pk -eq 3) { $table[$p.Name] = $pv.GetString() }
-              elseif ($pk -eq 7) { $table[$p.Name] = $null }
-              elseif ($pk -eq 5) { $table[$p.Name] = $true }
-              elseif ($pk -eq 6) { $table[$p.Name] = $false }
-              else { $table[$p.Name] = ConvertFrom-TeamsOAuthJsonElement $pv }
-            }
-            $request['params'] = $table
-          }
-          else { $request[$field.Name] = ConvertFrom-TeamsOAuthJsonElement $v }
-        }
+        $request = ConvertFrom-TeamsOAuthJsonElement $document.RootElement
       } finally { $document.Dispose() }
     } else {
       $request = ConvertFrom-TeamsOAuthJsonObject ($text | ConvertFrom-Json)

@@ -7,8 +7,8 @@
  * A PowerShell function call costs far more than a statement, so the loops take the common cases
  * inline and call a function only for what nests: reading, strings, true, false and null; converting,
  * null, text, booleans, numbers (a remote enum's name included) and a remote object's text.
- * __TeamsOAuthCall (host-script.ts) reads a request's top level and converts each output object's
- * top level itself, for the same reason. The text is valid in Windows PowerShell 5.1 and 7.
+ * __TeamsOAuthCall (host-script.ts) converts each output object's top level itself, for the same
+ * reason. The text is valid in Windows PowerShell 5.1 and 7.
  */
 export const hostValuesScript = `
 # JsonValueKind: 1 Object, 2 Array, 3 String, 4 Number, 5 True, 6 False, 7 Null.
