@@ -208,6 +208,38 @@ describe('apply', () => {
     expect(kept.entries.map((e) => e.step)).toEqual(['mailUser.TeamsScheduler'])
   })
 
+  it('reads a management role once for the journal of all its entry changes, not once per entry', async () => {
+    const tenant = createFakeTenant()
+    const start = tenant.state()
+    const reads: CmdletCall[] = []
+    const counted: FakeTenant = {
+      ...tenant,
+      exchange: {
+        ...tenant.exchange,
+        async invoke(call: CmdletCall, options) {
+          if (call.cmdlet === 'Get-ManagementRole') reads.push(call)
+          return tenant.exchange.invoke(call, options)
+        },
+      },
+    }
+    const planned = await plan(runbook, counted)
+    const removals = planned.actions.filter(
+      (a) => a.action.system === 'exchange' && a.action.cmdlet === 'Remove-ManagementRoleEntry',
+    )
+    expect(removals.length).toBeGreaterThan(1)
+    reads.length = 0
+    const result = await apply(planned, counted)
+    expect(reads).toHaveLength(1)
+    const recorded = result.journal.entries
+      .filter((e) => e.action.system === 'exchange' && e.action.cmdlet === 'Remove-ManagementRoleEntry')
+      .map((e) => e.before)
+    expect(recorded).toHaveLength(removals.length)
+    expect(new Set(recorded.map((b) => JSON.stringify(b))).size).toBe(1)
+    expect(recorded[0]).toEqual({ role: { Name: 'TeamsSchedulerRole', Guid: expect.any(String) } })
+    await rollback(result.journal, tenant)
+    expect(tenant.state()).toEqual(start)
+  })
+
   it('reads back a created object whose answer carried no Guid, so rollback can remove it', async () => {
     const tenant = createFakeTenant()
     const start = tenant.state()

@@ -4,7 +4,7 @@ import { managementRoleEntryObject, managementRoleObject } from '../exchange-obj
 import { psFind } from '../script/helpers'
 import { psCall, quote } from '../script/quote'
 import { createdObject, identifiedObject, pinOf, undoTarget } from './journaled'
-import { exchangeAction, pinned, read, type StepKind, sameName, stepObject } from './step'
+import { exchangeAction, pinned, read, type StepContext, type StepKind, sameName, stepObject } from './step'
 
 export const managementRoleStep = stepObject('managementRole', {
   name: z.string(),
@@ -108,12 +108,20 @@ export const managementRole: StepKind<ManagementRoleStep, Observed> = {
   },
   async before(step, action, context) {
     if (action.system !== 'exchange' || action.cmdlet === 'New-ManagementRole') return null
+    // One read of the role per run, not one per entry: an entry's change leaves the role (its Guid)
+    // as it was, and the journal records the same role for each.
+    const known = rolesRead.get(context)?.get(step.name.toLowerCase())
+    if (known) return known
     const [found] = await read(context, {
       cmdlet: 'Get-ManagementRole',
       params: pinned(context, { Identity: step.name }),
     })
     const guid = found?.Guid
-    return found && typeof guid === 'string' ? { role: { Name: String(found.Name), Guid: guid } } : null
+    if (!found || typeof guid !== 'string') return null
+    const before = { role: { Name: String(found.Name), Guid: guid } }
+    const roles = rolesRead.get(context) ?? new Map<string, typeof before>()
+    rolesRead.set(context, roles.set(step.name.toLowerCase(), before))
+    return before
   },
   undo(step, action, before, result, earlier) {
     if (action.system !== 'exchange') return []
@@ -182,6 +190,9 @@ export const managementRole: StepKind<ManagementRoleStep, Observed> = {
     )
   },
 }
+
+/** The roles read before an entry change, by run (its context) and lower-case name. */
+const rolesRead = new WeakMap<StepContext, Map<string, { role: { Name: string; Guid: string } }>>()
 
 /** The role an entry change was made on, as recorded before it. */
 function roleOf(before: unknown): { Name: string; Guid: string } | null {
