@@ -76,7 +76,9 @@ const byKey = (key) => {
   const groups = new Map()
   for (const mutant of mutants) {
     const k = key(mutant)
-    groups.set(k, [...(groups.get(k) ?? []), mutant])
+    const group = groups.get(k)
+    if (group) group.push(mutant)
+    else groups.set(k, [mutant])
   }
   return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))
 }
